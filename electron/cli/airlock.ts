@@ -1,0 +1,116 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { VERSION } from '../core/version';
+
+function intOption(value: string): number {
+  const n = Number.parseInt(value, 10);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a number between 0 and 65535');
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Runs an action, turning expected failures into one clear line and exit status 1. */
+function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      const { CliError } = await import('./commands');
+      const known = error instanceof CliError;
+      process.stderr.write(`airlock: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    }
+  };
+}
+
+const program = new Command('airlock')
+  .description('Airlock: every MCP tool call stops here until a person decides.')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the core headless and serve the approval window on 127.0.0.1')
+  .option('--port <port>', 'port for the approval window (default: random)', intOption)
+  .option('--no-open', 'do not open a browser')
+  .action(action(async (options: { port?: number; open: boolean }) => (await import('./serve')).serve(options)));
+
+program
+  .command('connect')
+  .description('what a host launches: a stdio MCP server that goes through the running core')
+  .argument('<name>', 'registered server name')
+  .action(async (name: string) => {
+    const [{ runConnect }, { defaultHome, pathsFor }] = await Promise.all([import('./connect'), import('../core/paths')]);
+    runConnect(pathsFor(defaultHome()).socket, name);
+  });
+
+program
+  .command('add')
+  .description('register a local (stdio) server: airlock add <name> [options] -- <command> [args…]')
+  .argument('<name>', 'name hosts will use')
+  .argument('[command...]', 'the server command and its arguments, after --')
+  .option('--cwd <dir>', 'working directory of the server')
+  .option('--env <KEY=VALUE>', 'set a variable for the server (repeatable)', collect)
+  .option('--env-pass <KEY>', "pass one variable through from Airlock's environment (repeatable)", collect)
+  .option('--allow-risky-env', 'allow variables such as NODE_OPTIONS or LD_PRELOAD')
+  .action(
+    action(async (name: string, command: string[], options: { cwd?: string; env?: string[]; envPass?: string[]; allowRiskyEnv?: boolean }) =>
+      (await import('./commands')).addServer(name, command, options),
+    ),
+  );
+
+program
+  .command('ls')
+  .description('list servers and their state')
+  .option('--json', 'machine-readable output')
+  .action(action(async (options: { json?: boolean }) => (await import('./commands')).listServers(Boolean(options.json))));
+
+program
+  .command('remove')
+  .description('remove a server (its rules go with it)')
+  .argument('<name>')
+  .action(action(async (name: string) => (await import('./commands')).simpleCommand('remove', name)));
+
+program
+  .command('revoke')
+  .description('revoke a server now: calls refused, processes killed, until restored')
+  .argument('<name>')
+  .action(action(async (name: string) => (await import('./commands')).simpleCommand('revoke', name)));
+
+program
+  .command('restore')
+  .description('lift a revocation')
+  .argument('<name>')
+  .action(action(async (name: string) => (await import('./commands')).simpleCommand('restore', name)));
+
+program
+  .command('pause')
+  .description('kill switch: refuse every call until resumed')
+  .action(action(async () => (await import('./commands')).switchCommand('pause')));
+
+program
+  .command('resume')
+  .description('end a pause')
+  .action(action(async () => (await import('./commands')).switchCommand('resume')));
+
+program
+  .command('status')
+  .description('is the core running, paused, holding calls?')
+  .action(action(async () => (await import('./commands')).status()));
+
+program
+  .command('log')
+  .description('the audit log, readable')
+  .option('--json', 'print the JSON Lines records')
+  .option('-f, --follow', 'keep printing new records')
+  .option('--verify', 'check the hash chain and name the first broken record')
+  .option('-n, --lines <n>', 'how many recent records', (v) => Number.parseInt(v, 10), 50)
+  .action(
+    action(async (options: { json?: boolean; follow?: boolean; verify?: boolean; lines: number }) =>
+      (await import('./log')).showLog({ json: Boolean(options.json), follow: Boolean(options.follow), verify: Boolean(options.verify), lines: options.lines }),
+    ),
+  );
+
+await program.parseAsync(process.argv);

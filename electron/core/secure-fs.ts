@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** Creates a folder (and parents) readable by this user only, and tightens it if it already exists. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (process.platform !== 'win32') {
+    const mode = fs.statSync(dir).mode & 0o777;
+    if (mode !== PRIVATE_DIR_MODE) fs.chmodSync(dir, PRIVATE_DIR_MODE);
+  }
+}
+
+/** Fsyncs a directory so a rename inside it survives power loss (no-op where unsupported). */
+function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Atomic write: temp file + fsync + rename (write-file-atomic), then fsync of the folder. Mode 0600. */
+export function writePrivateFileAtomic(file: string, data: string | Buffer): void {
+  ensurePrivateDir(path.dirname(file));
+  writeFileAtomic.sync(file, data, { mode: PRIVATE_FILE_MODE, fsync: true });
+  fsyncDir(path.dirname(file));
+}
+
+export function readJsonFile(file: string): unknown | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+}

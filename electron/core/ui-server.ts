@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { eventNames } from '../../shared/contract';
+import { dispatch } from './api-dispatch';
+import type { Core } from './core';
+import { checkLoopbackRequest, tokensEqual } from './loopback-guard';
+
+export const UI_PROTOCOL = 'airlock.v1';
+export const TOKEN_PROTOCOL_PREFIX = 'airlock.token.';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export interface UiServer {
+  url: string;
+  port: number;
+  /** The per-launch token; it lives only in memory and in the URL fragment. */
+  token: string;
+  close(): Promise<void>;
+}
+
+export interface UiServerOptions {
+  port?: number;
+  /** Folder with the built renderer (index.html and assets). */
+  staticDir?: string;
+}
+
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'`,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}
+
+/**
+ * Browser mode: the same renderer bundle served on 127.0.0.1, the contract carried over a
+ * WebSocket. The public bundle needs no token (it holds no secrets); the API does, on every
+ * connection, compared in constant time. Foreign Host and Origin headers are refused (DNS
+ * rebinding), and no CORS header is ever sent.
+ */
+export async function startUiServer(core: Core, options: UiServerOptions = {}): Promise<UiServer> {
+  const token = randomBytes(32).toString('base64url');
+  let port = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  const server = http.createServer((req, res) => {
+    const refusal = checkLoopbackRequest(req, port);
+    if (refusal) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Forbidden: ${refusal}\n`);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    serveStatic(req, res, options.staticDir, port);
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = checkLoopbackRequest(req, port);
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+    const pathname = (req.url ?? '').split('?')[0];
+    const failure = refusal ?? (pathname !== '/api' ? 'unknown endpoint' : !tokensEqual(presented, token) ? 'missing or wrong token' : undefined);
+    if (failure) {
+      socket.write(`HTTP/1.1 ${failure === 'unknown endpoint' ? 404 : 403} Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nForbidden: ${failure}\n`);
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(core, ws));
+  });
+
+  wss.options.handleProtocols = (protocols) => (protocols.has(UI_PROTOCOL) ? UI_PROTOCOL : false);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function attach(core: Core, ws: WebSocket): void {
+  const unsubscribe = core.events.onAny((event, payload) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+  });
+  ws.on('message', async (data, isBinary) => {
+    let message: { id?: unknown; op?: unknown; input?: unknown };
+    try {
+      if (isBinary) throw new Error('binary');
+      message = JSON.parse(data.toString());
+      if (typeof message !== 'object' || message === null) throw new Error('not an object');
+    } catch {
+      ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'invalid-input', message: 'messages must be JSON objects' } }));
+      return;
+    }
+    const id = typeof message.id === 'number' || typeof message.id === 'string' ? message.id : null;
+    const result = await dispatch(core.api, message.op, message.input);
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...result }));
+  });
+  ws.on('close', unsubscribe);
+  ws.on('error', unsubscribe);
+  ws.send(JSON.stringify({ event: 'hello', payload: { events: eventNames } }));
+}
+
+function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, staticDir: string | undefined, port: number): void {
+  const headers = securityHeaders(port);
+  if (!staticDir || !fs.existsSync(path.join(staticDir, 'index.html'))) {
+    res.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('The Airlock window is not built. Run `npm run build`.\n');
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, headers).end();
+    return;
+  }
+  const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
+  const file = path.resolve(staticDir, relative);
+  if (!file.startsWith(path.resolve(staticDir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('Not found\n');
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  if (req.method === 'HEAD') res.end();
+  else fs.createReadStream(file).pipe(res);
+}

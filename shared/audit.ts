@@ -1,0 +1,80 @@
+import type { DecidedBy, Decision, GatedMethod, HostInfo, Outcome, ResourceRef } from './types';
+
+/** One line of the audit log. Every record carries the hash of the one before it. */
+export interface AuditEnvelope {
+  v: 1;
+  seq: number;
+  ts: string;
+  /** Hash of the previous record ("0" × 64 for the first). */
+  prev: string;
+  /** sha256 over `prev` and the canonical JSON of this record without `hash`. */
+  hash: string;
+}
+
+/** A gated request and the decision on it, written before anything is forwarded or answered. */
+export interface CallEntry {
+  type: 'call';
+  call: string;
+  host: HostInfo;
+  server: string;
+  method: GatedMethod;
+  target: string;
+  resources: ResourceRef[];
+  /** Parameters with secret-shaped values replaced by «redacted:kind» markers. */
+  params: unknown;
+  /** Hash of the exact request that was decided on. */
+  request: string;
+  decision: Decision;
+  decidedBy: DecidedBy;
+  /** Rule id, the person's message to the agent, or why a refusal happened. */
+  note?: string;
+  /** Set when the decision is also the end of the call (refusals). */
+  outcome?: Outcome;
+}
+
+/** What came back for a call that was forwarded. */
+export interface ResultEntry {
+  type: 'result';
+  call: string;
+  server: string;
+  target: string;
+  outcome: Outcome;
+  durationMs: number;
+  bytes?: number;
+  /** First lines of text content, redacted, for a readable history. */
+  summary?: string;
+  errorCode?: number;
+}
+
+export type EventName =
+  | 'core-started'
+  | 'core-stopped'
+  | 'server-added'
+  | 'server-removed'
+  | 'server-revoked'
+  | 'server-restored'
+  | 'paused'
+  | 'resumed'
+  | 'rule-added'
+  | 'rule-removed'
+  | 'session-opened'
+  | 'session-closed'
+  | 'upstream-exited'
+  | 'protocol-error'
+  | 'retry-granted'
+  | 'audit-recovered';
+
+/** Anything else worth a line: administration, sessions, faults. */
+export interface EventEntry {
+  type: 'event';
+  event: EventName;
+  server?: string;
+  session?: string;
+  by?: string;
+  detail?: string;
+}
+
+export type AuditEntry = CallEntry | ResultEntry | EventEntry;
+export type AuditRecord = AuditEnvelope & AuditEntry;
+
+export const GENESIS_HASH = '0'.repeat(64);
