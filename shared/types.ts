@@ -160,9 +160,13 @@ export interface PendingCall {
   holdDeadline: number;
   /** True once the hold budget ran out: the card stays, and an approval lets the identical retry through once. */
   expired: boolean;
+  /** Findings on the tool's definition (description, schema…) as approved. */
+  findings?: Finding[];
+  /** How the tool's definition changed at its last approved change, when it ever changed. */
+  diff?: DefinitionDiff;
 }
 
-export type PendingItem = PendingCall;
+export type PendingItem = PendingCall | DefinitionReview | SamplingReview | ElicitationReview | RootsReview;
 
 export type ServerState = 'idle' | 'running' | 'revoked';
 
@@ -186,4 +190,136 @@ export interface StatusView {
   holdBudgetMs: number;
   pendingCount: number;
   home: string;
+}
+
+// ── Metadata: findings, pins, diffs, reviews (see the metadata issue) ─────────────────────────
+
+export type FindingKind =
+  | 'hidden-instruction'
+  | 'concealment'
+  | 'sensitive-path'
+  | 'cross-tool-reference'
+  | 'invisible-character'
+  | 'ansi-escape'
+  | 'confusable-name'
+  | 'suspicious-parameter'
+  | 'encoded-payload'
+  | 'name-collision';
+
+export type Severity = 'info' | 'warn' | 'high';
+
+export interface Finding {
+  kind: FindingKind;
+  severity: Severity;
+  /** Where in the definition: a dotted path such as `description` or `inputSchema.properties.memo.description`. */
+  path: string;
+  /** Character span (UTF-16 offsets) within the string at `path`; absent when the finding is about the whole value. */
+  span?: { start: number; end: number };
+  /** One sentence a person can act on. */
+  message: string;
+  /** Text the model would read but a person cannot see: decoded tag characters, base64, hex. */
+  decoded?: string;
+}
+
+/** What kind of thing a pin fingerprints. */
+export type DefinitionKind = 'tool' | 'prompt' | 'resource' | 'resource-template' | 'instructions' | 'server-info';
+
+export interface TextDiffPart {
+  value: string;
+  added?: boolean;
+  removed?: boolean;
+}
+
+export interface SchemaChange {
+  /** JSON-Schema property path, e.g. `properties.path` or `properties.opts.properties.force`. */
+  path: string;
+  change: 'added' | 'removed' | 'type' | 'description' | 'default' | 'enum' | 'required' | 'other';
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface DefinitionDiff {
+  kind: DefinitionKind;
+  name: string;
+  /** Set when the change is a rename (a removed definition paired with a similar added one). */
+  previousName?: string;
+  title?: TextDiffPart[];
+  /** Word diff of the description (or of the instructions, for `instructions`). */
+  description?: TextDiffPart[];
+  inputSchema: SchemaChange[];
+  outputSchema: SchemaChange[];
+  annotations: Array<{ key: string; before?: unknown; after?: unknown }>;
+  /** Any other changed field (icons, arguments of a prompt, mimeType of a resource…). */
+  other: Array<{ path: string; before?: unknown; after?: unknown }>;
+}
+
+export type PinState = 'new' | 'approved' | 'changed' | 'renamed' | 'removed';
+
+/** One definition inside a review card. */
+export interface DefinitionReviewItem {
+  /** `<kind>:<name>`, e.g. `tool:send_email`. */
+  key: string;
+  kind: DefinitionKind;
+  name: string;
+  state: PinState;
+  /** The definition as the server sent it now (absent for a removal). */
+  definition?: unknown;
+  /** The approved definition it replaces (changes and renames). */
+  previous?: unknown;
+  diff?: DefinitionDiff;
+  findings: Finding[];
+}
+
+/** A server's definitions waiting for a person: first sight of a server, or changes since approval. */
+export interface DefinitionReview {
+  kind: 'definitions';
+  id: string;
+  server: string;
+  reason: 'first-sight' | 'changed';
+  items: DefinitionReviewItem[];
+  receivedAt: number;
+}
+
+/** A server asks the host's model to generate text. */
+export interface SamplingReview {
+  kind: 'sampling';
+  id: string;
+  hash: string;
+  server: string;
+  host: HostInfo;
+  messages: unknown[];
+  systemPrompt?: string;
+  maxTokens?: number;
+  /** Everything else the server sent (model preferences, tools, includeContext…). */
+  params: unknown;
+  findings: Finding[];
+  receivedAt: number;
+  holdDeadline: number;
+}
+
+/** A server asks the person for input through the host. */
+export interface ElicitationReview {
+  kind: 'elicitation';
+  id: string;
+  hash: string;
+  server: string;
+  host: HostInfo;
+  mode: 'form' | 'url';
+  message: string;
+  requestedSchema?: unknown;
+  url?: string;
+  findings: Finding[];
+  receivedAt: number;
+  holdDeadline: number;
+}
+
+/** A server asks which folders the host has open. */
+export interface RootsReview {
+  kind: 'roots';
+  id: string;
+  hash: string;
+  server: string;
+  host: HostInfo;
+  receivedAt: number;
+  holdDeadline: number;
 }

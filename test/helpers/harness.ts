@@ -13,7 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import WebSocket from 'ws';
 import type { ApiClient, EventName, EventPayload } from '../../shared/contract';
-import type { PendingItem } from '../../shared/types';
+import type { PendingCall, PendingItem } from '../../shared/types';
 import { startControlServer } from '../../electron/core/control-server';
 import { Core, type CoreOptions } from '../../electron/core/core';
 import type { StdioSpecInput } from '../../electron/core/server-spec';
@@ -146,9 +146,21 @@ export function nextEvent<E extends EventName>(api: ApiClient, event: E, filter:
   });
 }
 
-/** Waits until a card for `target` is pending and returns it. */
-export async function pendingFor(api: ApiClient, target: string, timeout = 15_000): Promise<PendingItem> {
-  return waitFor(async () => (await api.call('pending', {})).find((item) => item.target === target), { timeout, message: `a pending card for ${target}` });
+/** Waits until a call card for `target` is pending and returns it. */
+export async function pendingFor(api: ApiClient, target: string, timeout = 15_000): Promise<PendingCall> {
+  return waitFor(async () => (await api.call('pending', {})).find((item): item is PendingCall => item.kind === 'call' && item.target === target), {
+    timeout,
+    message: `a pending card for ${target}`,
+  });
+}
+
+/** Waits until a pending item of `kind` (for `server`, when given) appears. */
+export async function pendingOfKind<K extends PendingItem['kind']>(api: ApiClient, kind: K, server?: string, timeout = 15_000): Promise<Extract<PendingItem, { kind: K }>> {
+  return waitFor(
+    async () =>
+      (await api.call('pending', {})).find((item): item is Extract<PendingItem, { kind: K }> => item.kind === kind && (server === undefined || item.server === server)),
+    { timeout, message: `a pending ${kind} item` },
+  );
 }
 
 export interface CliResult {
