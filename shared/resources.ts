@@ -77,19 +77,19 @@ export function extractResources(args: unknown, options: ExtractOptions): Resour
       found.push({ kind: 'sql', raw: value, resolved: value.trim(), pointer });
       return;
     }
+    if (URL_KEYS.test(k) || /^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(value)) {
+      if (extractUrls(value, pointer, found)) return;
+    }
+    if (REPO_KEYS.test(k) && /^[\w.-]+\/[\w.-]+$/.test(value)) {
+      found.push({ kind: 'repo', raw: value, resolved: value, pointer });
+      return;
+    }
     if (EMAIL_KEYS.test(k) || EMAIL_PATTERN.test(value)) {
       for (const part of value.split(/[,;]\s*/)) {
         const address = part.replace(/^.*<([^>]+)>.*$/, '$1').trim();
         if (EMAIL_PATTERN.test(address)) found.push({ kind: 'email', raw: part, resolved: address.toLowerCase(), pointer });
       }
       return;
-    }
-    if (REPO_KEYS.test(k) && /^[\w.-]+\/[\w.-]+$/.test(value)) {
-      found.push({ kind: 'repo', raw: value, resolved: value, pointer });
-      return;
-    }
-    if (URL_KEYS.test(k) || /^[a-z][a-z0-9+.-]{1,15}:\/\//i.test(value)) {
-      if (extractUrls(value, pointer, found)) return;
     }
     if (value.startsWith('file://')) {
       addPath(decodeURIComponent(value.slice('file://'.length)), pointer);
