@@ -93,10 +93,10 @@ export function redact(value: unknown): unknown {
 }
 
 /** Redacts secret-shaped substrings inside free text (result summaries, error messages). */
+const GLOBAL_PATTERNS = VALUE_PATTERNS.map(({ kind, pattern }) => ({ marker: redactionMarker(kind), pattern: new RegExp(pattern.source, `${pattern.flags}g`) }));
+
 export function redactText(text: string): string {
   let result = text;
-  for (const { kind, pattern } of VALUE_PATTERNS) {
-    result = result.replace(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'), redactionMarker(kind));
-  }
+  for (const { marker, pattern } of GLOBAL_PATTERNS) result = result.replace(pattern, marker);
   return result;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,9 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function newId(bytes = 9): string {
-  return randomBytes(bytes).toString('base64url');
+/** Short unguessable ids (for calls, rules, sessions); randomUUID draws from a cached entropy pool. */
+export function newId(length = 12): string {
+  return randomUUID().replace(/-/g, '').slice(0, length);
 }
 
 /** Realpath of the longest existing prefix, so a symlink cannot hide where a path really leads. */
@@ -35,16 +36,20 @@ function realpathBestEffort(absolute: string): string {
   return absolute;
 }
 
+const realRoots = new Map<string, string>();
+
 export function pathResolverFor(workingDir: string, home = os.homedir()): PathResolver {
-  const root = realpathBestEffort(path.resolve(workingDir));
+  // Working directories hardly ever move; resolving one costs several syscalls per call.
+  let root = realRoots.get(workingDir);
+  if (root === undefined) realRoots.set(workingDir, (root = realpathBestEffort(path.resolve(workingDir))));
   return {
     resolve(raw: string): string {
       let p = raw;
       if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = path.join(home, p.slice(1));
-      return realpathBestEffort(path.resolve(root, p));
+      return realpathBestEffort(path.resolve(root!, p));
     },
     isInsideWorkingDir(absolute: string): boolean {
-      const relative = path.relative(root, absolute);
+      const relative = path.relative(root!, absolute);
       return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
     },
   };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames } from '../../shared/contract';
 import { dispatch } from './api-dispatch';
+import { EXPORT_PATH, handleHistoryExport } from './history/export-http';
 import type { Core } from './core';
 import { checkLoopbackRequest, tokensEqual } from './loopback-guard';
 
@@ -66,6 +67,10 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Forbidden: ${refusal}\n`);
       return;
     }
+    if ((req.url ?? '').split('?')[0] === EXPORT_PATH) {
+      void handleHistoryExport(core.history, token, req, res, securityHeaders(port));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -114,8 +119,16 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
 }
 
 function attach(core: Core, ws: WebSocket): void {
+  // Events raised in one turn of the event loop travel as one frame: under load that is one write
+  // instead of several per call.
+  let queued: Array<{ event: string; payload: unknown }> = [];
+  const flush = () => {
+    const events = queued;
+    queued = [];
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ events }));
+  };
   const unsubscribe = core.events.onAny((event, payload) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+    if (queued.push({ event, payload }) === 1) setImmediate(flush);
   });
   ws.on('message', async (data, isBinary) => {
     let message: { id?: unknown; op?: unknown; input?: unknown };

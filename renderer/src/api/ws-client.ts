@@ -34,14 +34,15 @@ export function connectWsApi(
   const closeListeners = new Set<() => void>();
 
   socket.addEventListener('message', (event) => {
-    let message: { id?: number; ok?: boolean; value?: unknown; error?: ApiError; event?: string; payload?: unknown };
+    let message: { id?: number; ok?: boolean; value?: unknown; error?: ApiError; event?: string; payload?: unknown; events?: Array<{ event: string; payload: unknown }> };
     try {
       message = JSON.parse(String(event.data));
     } catch {
       return;
     }
-    if (typeof message.event === 'string') {
-      for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+    const events = Array.isArray(message.events) ? message.events : typeof message.event === 'string' ? [{ event: message.event, payload: message.payload }] : undefined;
+    if (events) {
+      for (const { event: name, payload } of events) for (const listener of listeners.get(name) ?? []) listener(payload);
       return;
     }
     const pending = typeof message.id === 'number' ? waiting.get(message.id) : undefined;
