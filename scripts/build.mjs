@@ -1,12 +1,12 @@
 // Builds the CLI/core bundle (esbuild) and the renderer (Vite) into dist/.
 import { build } from 'esbuild';
-import { rmSync, chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const only = process.argv[2];
 
 if (!only || only === 'cli') {
-  rmSync('dist/cli', { recursive: true, force: true });
+  // No clean first: processes already running keep their (content-hashed) chunks while a new build lands.
   await build({
     entryPoints: { airlock: 'electron/cli/airlock.ts' },
     outdir: 'dist/cli',

@@ -219,6 +219,8 @@ describe('environment isolation', () => {
       const { connectWsApi } = await import('../renderer/src/api/ws-client');
       const { nodeSocket } = await import('./helpers/harness');
       const api = await connectWsApi(`http://127.0.0.1:${core.port}`, core.token, nodeSocket);
+      // This test is about environments, not pins: trust new servers' definitions, as the window allows.
+      await api.call('updateSettings', { trustOnFirstUse: true });
       const envOf = async (server: string) => {
         const host = await connectHost(home, server);
         const call = host.client.callTool({ name: 'env', arguments: {} });

@@ -62,6 +62,8 @@ describe('transparent forwarding (server-everything)', () => {
   });
 
   it('relays server→host sampling, elicitation and roots requests and their answers', async () => {
+    // Relaying is what this test is about; approving them is tested in metadata-requests.test.ts.
+    for (const tool of ['roots/list', 'sampling/createMessage', 'elicitation/create']) t.core.addRule({ server: 'everything', tool, action: 'allow', source: 'test' });
     const asked: string[] = [];
     const host = await connectHost(t.home, 'everything', {
       capabilities: { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } },
@@ -97,6 +99,7 @@ describe('transparent forwarding (server-everything)', () => {
   });
 
   it('forwards tools/list_changed notifications to the host', async () => {
+    t.core.addRule({ server: 'everything', tool: 'roots/list', action: 'allow', source: 'test' });
     let changed = 0;
     const host = await connectHost(t.home, 'everything', {
       capabilities: { sampling: {}, roots: {} },

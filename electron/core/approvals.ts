@@ -1,4 +1,22 @@
-import type { DecidedBy, GatedMethod, PendingCall } from '../../shared/types';
+import type { DecidedBy, ElicitationReview, GatedMethod, PendingCall, RootsReview, SamplingReview, ServerRequestMethod } from '../../shared/types';
+
+/** Everything a person approves by naming its hash: calls, and server→host requests. */
+export type HeldItem = PendingCall | SamplingReview | ElicitationReview | RootsReview;
+
+const REQUEST_METHOD: Record<Exclude<HeldItem['kind'], 'call'>, ServerRequestMethod> = {
+  sampling: 'sampling/createMessage',
+  elicitation: 'elicitation/create',
+  roots: 'roots/list',
+};
+
+export function methodOfItem(item: HeldItem): GatedMethod | ServerRequestMethod {
+  return item.kind === 'call' ? item.method : REQUEST_METHOD[item.kind];
+}
+
+/** What rules and grants match: the tool, URI or prompt of a call; the method of a server request. */
+export function targetOfItem(item: HeldItem): string {
+  return item.kind === 'call' ? item.target : REQUEST_METHOD[item.kind];
+}
 
 export type Verdict =
   | { kind: 'approve'; scope: 'once' | 'session' | 'always' }
@@ -6,9 +24,9 @@ export type Verdict =
 
 /** A call waiting for a person. The resolver is called exactly once with the verdict. */
 export interface HeldCall {
-  item: PendingCall;
-  /** Hash of the arguments alone, to recognise an identical retry. */
-  argsHash: string;
+  item: HeldItem;
+  /** Hash of a call's arguments alone, to recognise an identical retry. */
+  argsHash?: string;
   sessionId: string;
   settle(verdict: Verdict): void;
 }

@@ -14,6 +14,7 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 export interface AirlockPaths {
   home: string;
   settings: string;
+  pins: string;
   lock: string;
   runDir: string;
   socket: string;
@@ -35,6 +36,7 @@ export function pathsFor(home: string, platform: NodeJS.Platform = process.platf
   return {
     home,
     settings: path.join(home, 'settings.json'),
+    pins: path.join(home, 'pins.json'),
     lock: path.join(runDir, 'core.lock'),
     runDir,
     socket,

@@ -29,3 +29,8 @@ export function auditUnavailable(problem: string): string {
 
 export const NOT_RUNNING =
   'Airlock is not running, so this server is not available. Start it with `airlock serve` (or open the Airlock app), then restart this server in your host.';
+
+export function withheld(target: string, state: 'changed' | 'unapproved'): string {
+  const why = state === 'changed' ? 'changed since the user approved it' : 'not approved by the user yet';
+  return `${target} is ${why}, so Airlock withholds it until the user reviews it in Airlock. Do not retry unless the user asks.`;
+}

@@ -9,12 +9,17 @@ import {
   type JsonRpcResponse,
   type RequestId,
 } from '../../shared/jsonrpc';
-import type { GatedMethod, HostInfo, ServerRecord } from '../../shared/types';
+import type { GatedMethod, HostInfo, ServerRecord, ServerRequestMethod } from '../../shared/types';
 import { describeFramingProblem, encodeLine, type FramingProblem } from './framing';
 import type { Upstream, UpstreamExit, UpstreamHandlers } from './upstream/types';
-import { newId, type ToolFacts } from './describe-call';
+import { newId } from './describe-call';
 
 export const GATED_METHODS: ReadonlySet<string> = new Set<GatedMethod>(['tools/call', 'resources/read', 'prompts/get']);
+/** Requests a server sends to the host that a person approves like calls. */
+export const SERVER_REQUESTS: ReadonlySet<string> = new Set<ServerRequestMethod>(['sampling/createMessage', 'elicitation/create', 'roots/list']);
+/** Answers whose content the core inspects before the host sees it (pins). */
+export const INSPECTED_RESPONSES: ReadonlySet<string> = new Set(['initialize', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']);
+const LIST_CHANGED = new Set(['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed']);
 
 /** The host side of a session: a `connect` process on the socket, or an HTTP ingress session. */
 export interface Downstream {
@@ -32,6 +37,8 @@ interface Forwarded {
   phase: 'forwarded';
   method: string;
   startedAt: number;
+  /** The request asked for a later page (so its answer is not the whole list). */
+  paged?: boolean;
   call?: { id: string; target: string; method: GatedMethod };
 }
 
@@ -51,6 +58,12 @@ export interface SessionServices {
   completeCall(session: HostSession, call: NonNullable<Forwarded['call']>, response: JsonRpcResponse, durationMs: number, bytes: number): Promise<JsonRpcResponse>;
   abandonCall(session: HostSession, call: NonNullable<Forwarded['call']>, outcome: 'cancelled' | 'upstream-failed', detail: string, durationMs: number): void;
   withdraw(callId: string, reason: 'host-cancelled' | 'host-gone' | 'upstream-failed'): void;
+  /** Pins and filters what a server says about itself (initialize, lists) before the host sees it. */
+  inspectResponse(session: HostSession, method: string, response: JsonRpcResponse, paged: boolean): Promise<JsonRpcResponse>;
+  /** The server announced a list change: Airlock re-lists at once, whatever the host does. */
+  upstreamListChanged(session: HostSession, notification: string): void;
+  /** A server→host request (sampling, elicitation, roots) needs a decision before it reaches the host. */
+  gateServerRequest(session: HostSession, request: JsonRpcRequest, method: ServerRequestMethod): Promise<{ forward: true } | { forward: false; response: JsonRpcResponse }>;
   sessionEvent(session: HostSession, event: 'session-opened' | 'session-closed' | 'upstream-exited' | 'protocol-error', detail?: string): void;
   sessionEnded(session: HostSession): void;
 }
@@ -63,11 +76,13 @@ const OWN_ID_PREFIX = 'airlock-';
  * are intercepted. Anything unknown — fields, `_meta`, newer methods — passes untouched.
  */
 export class HostSession {
-  readonly id = newId(6);
+  readonly id = newId();
   readonly host: HostInfo;
   readonly sessionGrants = new Set<string>();
-  /** Tool facts from the last tools/list that passed through this session. */
-  readonly tools = new Map<string, ToolFacts>();
+  /** Fingerprints of the definitions this session's server offered last: key → hash. */
+  readonly observed = new Map<string, string>();
+  /** List methods whose answers this session has seen (so a call is judged against current definitions). */
+  readonly listed = new Set<string>();
   private upstream: Upstream | undefined;
   private readonly outstanding = new Map<RequestId, Outstanding>();
   private readonly ownRequests = new Map<string, (response: JsonRpcResponse) => void>();
@@ -150,7 +165,8 @@ export class HostSession {
       this.gateRequest(request, request.method as GatedMethod);
       return;
     }
-    this.outstanding.set(request.id, { phase: 'forwarded', method: request.method, startedAt: Date.now() });
+    const paged = request.params?.cursor !== undefined;
+    this.outstanding.set(request.id, { phase: 'forwarded', method: request.method, startedAt: Date.now(), ...(paged ? { paged } : {}) });
     this.toUpstream(request);
   }
 
@@ -224,8 +240,13 @@ export class HostSession {
       this.noteProtocolNoise(`the server sent an invalid message: ${classified.reason}`);
       return;
     }
-    if (classified.kind !== 'response') {
+    if (classified.kind === 'notification') {
       this.toHost(classified.message);
+      if (LIST_CHANGED.has(classified.message.method)) this.services.upstreamListChanged(this, classified.message.method);
+      return;
+    }
+    if (classified.kind === 'request') {
+      this.serverRequest(classified.message);
       return;
     }
     const response = classified.message;
@@ -242,12 +263,28 @@ export class HostSession {
     if (!pending || pending.phase !== 'forwarded') return; // answered already (cancel, revoke): drop
     this.outstanding.delete(id!);
     if (!pending.call) {
-      if (pending.method === 'tools/list') this.rememberTools(response);
-      this.toHost(response);
+      if (INSPECTED_RESPONSES.has(pending.method) && response.result) {
+        void this.services.inspectResponse(this, pending.method, response, pending.paged === true).then((toSend) => this.toHost(toSend));
+      } else this.toHost(response);
       return;
     }
     const durationMs = Date.now() - pending.startedAt;
     void this.services.completeCall(this, pending.call, response, durationMs, bytes).then((toSend) => this.toHost(toSend));
+  }
+
+  private serverRequest(request: JsonRpcRequest): void {
+    if (!SERVER_REQUESTS.has(request.method)) {
+      this.toHost(request);
+      return;
+    }
+    this.services
+      .gateServerRequest(this, request, request.method as ServerRequestMethod)
+      .then((decision) => {
+        if (this.closed) return;
+        if (decision.forward) this.toHost(request);
+        else this.toUpstream(decision.response);
+      })
+      .catch((error: Error) => this.toUpstream(errorResponse(request.id, ErrorCodes.InternalError, `Airlock could not decide: ${error.message}`)));
   }
 
   private upstreamProblem(problem: FramingProblem): void {
@@ -288,21 +325,6 @@ export class HostSession {
     this.outstanding.clear();
     for (const resolve of this.ownRequests.values()) resolve(errorResponse(null, ErrorCodes.AirlockUpstreamFailed, message));
     this.ownRequests.clear();
-  }
-
-  /** Remembers what the server says its tools are, so cards can show titles, descriptions and annotations. */
-  private rememberTools(response: JsonRpcResponse): void {
-    const tools = response.result?.tools;
-    if (!Array.isArray(tools)) return;
-    for (const tool of tools) {
-      if (typeof tool !== 'object' || tool === null || typeof (tool as { name?: unknown }).name !== 'string') continue;
-      const { name, title, description, annotations } = tool as { name: string; title?: unknown; description?: unknown; annotations?: unknown };
-      this.tools.set(name, {
-        ...(typeof title === 'string' ? { title } : {}),
-        ...(typeof description === 'string' ? { description } : {}),
-        ...(typeof annotations === 'object' && annotations !== null ? { annotations: annotations as Record<string, unknown> } : {}),
-      });
-    }
   }
 
   // ── Airlock's own requests to the server ─────────────────────────────────────

@@ -64,11 +64,16 @@ export interface TestCore {
 /** The same factory the browser uses, backed by the `ws` package under Node. */
 export const nodeSocket = (url: string, protocols: string[]): SocketLike => new WebSocket(url, protocols) as unknown as SocketLike;
 
+/**
+ * `definitions: 'trust'` turns on trust-on-first-use, for tests about the gate rather than about
+ * pinning; the product default (and `'review'`) holds a new server's definitions for a person.
+ */
 export async function startCore(
-  options: Partial<CoreOptions> & { servers?: Record<string, StdioSpecInput> } = {},
+  options: Partial<CoreOptions> & { servers?: Record<string, StdioSpecInput>; definitions?: 'trust' | 'review' } = {},
 ): Promise<TestCore> {
   const home = options.home ?? makeHome();
   const core = new Core({ progressIntervalMs: 5000, ...options, home });
+  if (options.definitions !== 'review') core.updateSettings({ trustOnFirstUse: true });
   for (const [name, spec] of Object.entries(options.servers ?? {})) core.addServer(name, spec, 'test');
   const control = await startControlServer(core);
   const ui = await startUiServer(core);
