@@ -53,6 +53,13 @@ export async function benchUiLatency() {
     await page.evaluate(() => {
       const seen = (window.__seen = {});
       window.__clicks = [];
+      // The browser's share of click → out: until the approval leaves on the WebSocket.
+      window.__sends = [];
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (String(data).includes('"op":"approve"')) window.__sends.push(performance.timeOrigin + performance.now());
+        return send.call(this, data);
+      };
       const scan = () => {
         for (const row of document.querySelectorAll('.queue-row')) {
           const tag = row.textContent.match(/bench-\d+/)?.[0];
@@ -72,6 +79,7 @@ export async function benchUiLatency() {
 
     const toCard = [];
     const toServer = [];
+    const inBrowser = [];
     for (let i = 0; i < CALLS + WARMUP; i++) {
       const tag = `bench-${i}`;
       const sentAt = nowMs();
@@ -80,13 +88,15 @@ export async function benchUiLatency() {
       const paintedAt = (await page.evaluate((t) => window.__seen[t], tag)) - clock.offset;
       await page.locator('article.call-card').getByRole('button', { name: 'Approve once', exact: true }).click();
       const { receivedAt } = JSON.parse((await result).content[0].text);
-      const clickedAt = (await page.evaluate(() => window.__clicks.at(-1))) - clock.offset;
+      const [clickedInPage, sentInPage] = await page.evaluate(() => [window.__clicks.at(-1), window.__sends.at(-1)]);
+      const clickedAt = clickedInPage - clock.offset;
       await page.getByTestId('empty-pending').waitFor();
       if (i < WARMUP) continue;
       toCard.push(paintedAt - sentAt);
       toServer.push(receivedAt - clickedAt);
+      inBrowser.push(sentInPage - clickedInPage);
     }
-    return { toCard: stats(toCard), toServer: stats(toServer), clockRttMs: clock.rtt };
+    return { toCard: stats(toCard), toServer: stats(toServer), clickToSocket: stats(inBrowser), clockRttMs: clock.rtt };
   } finally {
     await agent.close().catch(() => {});
     await browser.close();
@@ -100,6 +110,7 @@ export function printUiLatency(r) {
   console.log(`UI latency (${r.toCard.n} calls, Chromium, browser mode; clocks aligned to ±${fmt(r.clockRttMs / 2, 2)} ms)`);
   console.log(line('call → card painted', r.toCard, 100));
   console.log(line('click → request at the server', r.toServer, 5));
+  console.log(`    of which in the window (click → WebSocket send): p50 ${fmt(r.clickToSocket.p50, 2)} ms, p95 ${fmt(r.clickToSocket.p95, 2)} ms`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,4 @@
-import type { DecidedBy, Decision, GatedMethod, HostInfo, Outcome, ResourceRef } from './types';
+import type { DecidedBy, Decision, GatedMethod, HostInfo, Outcome, ResourceRef, ServerRequestMethod } from './types';
 
 /** One line of the audit log. Every record carries the hash of the one before it. */
 export interface AuditEnvelope {
@@ -17,7 +17,8 @@ export interface CallEntry {
   call: string;
   host: HostInfo;
   server: string;
-  method: GatedMethod;
+  /** Host→server calls, or server→host requests (sampling, elicitation, roots) approved the same way. */
+  method: GatedMethod | ServerRequestMethod;
   target: string;
   resources: ResourceRef[];
   /** Parameters with secret-shaped values replaced by «redacted:kind» markers. */
@@ -62,7 +63,29 @@ export type EventName =
   | 'upstream-exited'
   | 'protocol-error'
   | 'retry-granted'
-  | 'audit-recovered';
+  | 'audit-recovered'
+  | 'host-protected'
+  | 'host-unprotected'
+  | 'host-alert'
+  | 'audit-trimmed'
+  | 'definitions-raised'
+  | 'definitions-approved'
+  | 'definitions-rejected'
+  | 'settings-changed';
+
+/** What a retention trim removed: whole segments, and the record the remaining log continues from. */
+export interface TrimmedRange {
+  /** Segment files removed, oldest first. */
+  segments: string[];
+  firstSeq: number;
+  lastSeq: number;
+  /** Hash of the last removed record: the `prev` of the first record that remains. */
+  lastHash: string;
+  records: number;
+  bytes: number;
+  /** Why, e.g. "older than 30 days" or "log above 500 MB". */
+  reason: string;
+}
 
 /** Anything else worth a line: administration, sessions, faults. */
 export interface EventEntry {
@@ -72,6 +95,8 @@ export interface EventEntry {
   session?: string;
   by?: string;
   detail?: string;
+  /** For `audit-trimmed`: what was removed, so verification can continue across the new start. */
+  trimmed?: TrimmedRange;
 }
 
 export type AuditEntry = CallEntry | ResultEntry | EventEntry;

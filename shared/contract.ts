@@ -5,7 +5,20 @@
  */
 import { z } from 'zod';
 import type { AuditRecord } from './audit';
+import {
+  exportHistorySchema,
+  historyEntrySchema,
+  historyQuerySchema,
+  setHistorySettingsSchema,
+  type HistoryEntry,
+  type HistoryExport,
+  type HistoryIndexState,
+  type HistoryPage,
+  type HistorySettingsView,
+  type VerifyLogReport,
+} from './history';
 import type { PendingItem, Rule, ServerView, StatusView } from './types';
+import { HOST_IDS, type HostAlert, type HostsView, type ProtectHostResult, type UnprotectHostResult } from './hosts';
 
 /** A phantom used to attach an output type to a contract entry without a runtime schema. */
 function out<T>(): T {
@@ -17,11 +30,7 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const serverName = z.string().min(1).max(64);
 const empty = z.object({}).strict();
 
-export interface HistoryPage {
-  records: AuditRecord[];
-  /** Pass as `beforeSeq` to get the next (older) page; absent at the end. */
-  nextBeforeSeq?: number;
-}
+export type { HistoryPage } from './history';
 
 export const contract = {
   queries: {
@@ -29,23 +38,29 @@ export const contract = {
     pending: { input: empty, output: out<PendingItem[]>() },
     servers: { input: empty, output: out<ServerView[]>() },
     rules: { input: empty, output: out<Rule[]>() },
-    history: {
-      input: z
-        .object({
-          limit: z.number().int().min(1).max(500).default(100),
-          beforeSeq: z.number().int().min(0).optional(),
-          server: serverName.optional(),
-          tool: z.string().max(256).optional(),
-          decision: z.enum(['allow', 'deny']).optional(),
-        })
-        .strict(),
-      output: out<HistoryPage>(),
-    },
+    /** Newest-first pages of the log (`view: 'records'`) or of calls joined with results (`view: 'calls'`). See shared/history.ts. */
+    history: { input: historyQuerySchema, output: out<HistoryPage>() },
+    /** One call in full (parameters uncut) for the detail pane; `undefined` when the seq is not a call. */
+    historyEntry: { input: historyEntrySchema, output: out<HistoryEntry | undefined>() },
+    historySettings: { input: empty, output: out<HistorySettingsView>() },
+    historyIndexStatus: { input: empty, output: out<HistoryIndexState>() },
+    /** Agent hosts found on this machine, their MCP config files and entries, protection state and drift alerts. */
+    hosts: { input: z.object({ project: z.string().min(1).max(4096).optional() }).strict(), output: out<HostsView>() },
   },
   commands: {
     approve: {
       input: z.object({ id: callId, hash: sha256Hex, scope: z.enum(['once', 'session', 'always']) }).strict(),
       output: out<{ rule?: Rule }>(),
+    },
+    /** Approve some or all definitions on a review card; each names the hash the person saw. */
+    approveDefinitions: {
+      input: z.object({ id: callId, items: z.array(z.object({ key: z.string().min(1).max(2048), hash: sha256Hex }).strict()).min(1).max(5000) }).strict(),
+      output: out<{ approved: number }>(),
+    },
+    /** Refuse definitions: they stay withheld, and the same version does not raise a card again. */
+    rejectDefinitions: {
+      input: z.object({ id: callId, items: z.array(z.object({ key: z.string().min(1).max(2048), hash: sha256Hex }).strict()).min(1).max(5000) }).strict(),
+      output: out<{ rejected: number }>(),
     },
     deny: {
       input: z.object({ id: callId, message: z.string().max(2000).optional() }).strict(),
@@ -55,7 +70,46 @@ export const contract = {
     restoreServer: { input: z.object({ server: serverName }).strict(), output: out<{ ok: true }>() },
     pause: { input: empty, output: out<{ ok: true }>() },
     resume: { input: empty, output: out<{ ok: true }>() },
+    /** Loosening settings live here, in the window, and nowhere an agent can reach. */
+    updateSettings: {
+      input: z.object({ trustOnFirstUse: z.boolean().optional(), holdBudgetMs: z.number().int().min(1_000).max(3_600_000).optional() }).strict(),
+      output: out<StatusView>(),
+    },
     removeRule: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: out<{ ok: true }>() },
+    /** Checks the whole hash chain; names the first broken record. */
+    verifyLog: { input: empty, output: out<VerifyLogReport>() },
+    /** The filtered call view as JSONL or CSV (capped; browser mode can stream all of it over HTTP). */
+    exportHistory: { input: exportHistorySchema, output: out<HistoryExport>() },
+    /** Retention (days / MB) and the optional OpenTelemetry exporter. */
+    setHistorySettings: { input: setHistorySettingsSchema, output: out<HistorySettingsView>() },
+    /** Drops the history index and rebuilds it from the log segments. */
+    reindexHistory: { input: empty, output: out<HistoryIndexState>() },
+    /**
+     * Wraps a host's local servers (all, or `servers` by key) with `airlock connect`. Returns `collisions`
+     * (and changes nothing) when a name is taken by a different server: ask, then resend with `as`.
+     */
+    protectHost: {
+      input: z
+        .object({
+          host: z.enum(HOST_IDS),
+          servers: z.array(z.string().min(1).max(256)).min(1).max(200).optional(),
+          project: z.string().min(1).max(4096).optional(),
+          as: z.record(z.string().min(1).max(256), serverName).optional(),
+        })
+        .strict(),
+      output: out<ProtectHostResult>(),
+    },
+    /** Restores a host's original entries (all Airlock wrapped, or `servers` by key). */
+    unprotectHost: {
+      input: z
+        .object({
+          host: z.enum(HOST_IDS),
+          servers: z.array(z.string().min(1).max(256)).min(1).max(200).optional(),
+          project: z.string().min(1).max(4096).optional(),
+        })
+        .strict(),
+      output: out<UnprotectHostResult>(),
+    },
   },
   events: {
     pendingAdded: out<PendingItem>(),
@@ -66,6 +120,12 @@ export const contract = {
     serversChanged: out<ServerView[]>(),
     rulesChanged: out<Rule[]>(),
     audit: out<AuditRecord>(),
+    /** The history index is catching up, rebuilding (with progress), ready, or unavailable. */
+    historyIndexChanged: out<HistoryIndexState>(),
+    /** A host file drifted: a new unprotected server, or an Airlock wrapper removed by hand. */
+    hostAlert: out<HostAlert>(),
+    /** The hosts view after a protect/unprotect or a change in the alert list. */
+    hostsChanged: out<HostsView>(),
   },
 } as const;
 

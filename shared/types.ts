@@ -12,6 +12,8 @@ export interface StdioServerSpec {
   env: Record<string, string>;
   /** Names passed through from Airlock's own environment at launch. */
   envPass: string[];
+  /** Names whose values live in Airlock's secret store (`server/<name>/env/<NAME>`), merged in at launch. */
+  secretEnv: string[];
 }
 
 export interface HttpServerSpec {
@@ -45,6 +47,9 @@ export interface Rule {
 }
 
 export type GatedMethod = 'tools/call' | 'resources/read' | 'prompts/get';
+
+/** Requests a server sends to the host that a person approves like calls. */
+export type ServerRequestMethod = 'sampling/createMessage' | 'elicitation/create' | 'roots/list';
 
 /** Who or what settled a call. */
 export type DecidedBy =
@@ -188,6 +193,8 @@ export interface StatusView {
   /** The audit log cannot be written: calls are refused until it can. */
   auditProblem?: string;
   holdBudgetMs: number;
+  /** New servers' first definitions are approved without a review (recorded in the log). */
+  trustOnFirstUse: boolean;
   pendingCount: number;
   home: string;
 }
@@ -259,6 +266,8 @@ export type PinState = 'new' | 'approved' | 'changed' | 'renamed' | 'removed';
 export interface DefinitionReviewItem {
   /** `<kind>:<name>`, e.g. `tool:send_email`. */
   key: string;
+  /** Fingerprint of `definition`; a decision must name it, so nobody approves a version they did not see. */
+  hash: string;
   kind: DefinitionKind;
   name: string;
   state: PinState;

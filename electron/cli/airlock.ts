@@ -71,7 +71,38 @@ program
   .command('remove')
   .description('remove a server (its rules go with it)')
   .argument('<name>')
-  .action(action(async (name: string) => (await import('./commands')).simpleCommand('remove', name)));
+  .option('--from-hosts', 'first restore every host entry Airlock wrapped for it')
+  .action(
+    action(async (name: string, options: { fromHosts?: boolean }) =>
+      options.fromHosts ? (await import('./hosts')).removeFromHosts(name) : (await import('./commands')).simpleCommand('remove', name),
+    ),
+  );
+
+program
+  .command('hosts')
+  .description('agent hosts on this machine, their MCP config files, and which servers go through Airlock')
+  .option('--json', 'machine-readable output')
+  .option('--project <dir>', 'also look at the project files of this folder')
+  .action(action(async (options: { json?: boolean; project?: string }) => (await import('./hosts')).listHosts(options)));
+
+program
+  .command('protect')
+  .description("route a host's servers through Airlock: import each entry and rewrite it to `airlock connect <name>`")
+  .argument('<host>', 'claude-desktop, claude-code, cursor, vscode, vscode-insiders, windsurf, gemini-cli, codex or zed')
+  .option('--server <name>', 'only this server key (repeatable; default: all)', collect)
+  .option('--project <dir>', "the project's files (and Claude Code's local scope) instead of the user's")
+  .option('--as <name>', 'Airlock name for the one --server (or KEY=NAME), when its name is taken', collect)
+  .action(
+    action(async (host: string, options: { server?: string[]; project?: string; as?: string[] }) => (await import('./hosts')).protect(host, options)),
+  );
+
+program
+  .command('unprotect')
+  .description("put back a host's original entries (byte-identical when nothing else changed the file)")
+  .argument('<host>')
+  .option('--server <name>', 'only this server key (repeatable; default: all Airlock wrapped)', collect)
+  .option('--project <dir>', "the project's files instead of the user's")
+  .action(action(async (host: string, options: { server?: string[]; project?: string }) => (await import('./hosts')).unprotect(host, options)));
 
 program
   .command('revoke')
@@ -106,10 +137,17 @@ program
   .option('--json', 'print the JSON Lines records')
   .option('-f, --follow', 'keep printing new records')
   .option('--verify', 'check the hash chain and name the first broken record')
+  .option('--reindex', 'rebuild the history index from the log segments')
   .option('-n, --lines <n>', 'how many recent records', (v) => Number.parseInt(v, 10), 50)
   .action(
-    action(async (options: { json?: boolean; follow?: boolean; verify?: boolean; lines: number }) =>
-      (await import('./log')).showLog({ json: Boolean(options.json), follow: Boolean(options.follow), verify: Boolean(options.verify), lines: options.lines }),
+    action(async (options: { json?: boolean; follow?: boolean; verify?: boolean; reindex?: boolean; lines: number }) =>
+      (await import('./log')).showLog({
+        json: Boolean(options.json),
+        follow: Boolean(options.follow),
+        verify: Boolean(options.verify),
+        reindex: Boolean(options.reindex),
+        lines: options.lines,
+      }),
     ),
   );
 

@@ -67,7 +67,7 @@ export async function addServer(
     ...(options.allowRiskyEnv ? { allowRiskyEnv: true } : {}),
   };
   await viaCoreOrOffline({ command: 'add', name, spec }, (core) => core.addServer(name, spec, 'cli'));
-  process.stdout.write(`Added "${name}": ${describeSpec({ transport: 'stdio', ...spec })}\n`);
+  process.stdout.write(`Added "${name}": ${describeSpec({ transport: 'stdio', ...spec, secretEnv: [] })}\n`);
   process.stdout.write(`Hosts launch it as: airlock connect ${name}\n`);
 }
 

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AuditRecord } from '../../shared/audit';
 import { toVisibleText } from '../../shared/visible';
-import { listSegments, splitLines } from '../core/audit/segments';
+import { listSegments, readLines, segmentPath } from '../core/audit/segments';
 import { verifyAuditLog } from '../core/audit/verify';
+import { HistoryIndex } from '../core/history/index';
+import { verifySummary } from '../core/history/verify-report';
+import { acquireCoreLock, CoreAlreadyRunning } from '../core/lock';
 import { defaultHome, pathsFor } from '../core/paths';
+import { sendControl } from './control-client';
+import { CliError } from './commands';
 
 function short(value: unknown, max = 60): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -32,52 +36,106 @@ export function formatRecord(record: AuditRecord): string {
   }
 }
 
-function readAll(dir: string): AuditRecord[] {
-  const records: AuditRecord[] = [];
-  for (const segment of listSegments(dir)) {
-    for (const line of splitLines(fs.readFileSync(segment.file)).lines) {
-      try {
-        records.push(JSON.parse(line) as AuditRecord);
-      } catch {
-        /* verify reports broken lines */
-      }
-    }
+function parse(text: string): AuditRecord | undefined {
+  try {
+    return JSON.parse(text) as AuditRecord;
+  } catch {
+    return undefined; // `--verify` names broken lines
   }
-  return records;
+}
+
+/** The last `n` records, reading whole segments from the newest back only as far as needed. */
+function tail(dir: string, n: number): { records: AuditRecord[]; position: { segment: number; offset: number } } {
+  const segments = listSegments(dir);
+  const newest = segments.at(-1);
+  const position = { segment: newest?.index ?? 1, offset: 0 };
+  let collected: AuditRecord[] = [];
+  for (let s = segments.length - 1; s >= 0; s--) {
+    const state: { end?: number } = {};
+    const ring: AuditRecord[] = [];
+    for (const line of readLines(segments[s]!.file, 0, state)) {
+      const record = parse(line.text);
+      if (!record) continue;
+      ring.push(record);
+      if (ring.length > n) ring.shift();
+    }
+    if (s === segments.length - 1) position.offset = state.end ?? 0;
+    collected = [...ring, ...collected].slice(-n);
+    if (collected.length >= n) break;
+  }
+  return { records: collected, position };
 }
 
 export interface LogOptions {
   json: boolean;
   follow: boolean;
   verify: boolean;
+  reindex: boolean;
   lines: number;
+}
+
+async function reindex(): Promise<void> {
+  const paths = pathsFor(defaultHome());
+  const reply = await sendControl(paths.socket, { command: 'reindex' });
+  if (reply) {
+    if (!reply.ok) throw new CliError(reply.error);
+    process.stdout.write('The running core is rebuilding the history index from the log; the History screen shows its progress.\n');
+    return;
+  }
+  // No core answers: rebuild here, holding the core's lock so none starts meanwhile.
+  let release: () => void;
+  try {
+    release = acquireCoreLock(paths.lock);
+  } catch (error) {
+    if (error instanceof CoreAlreadyRunning) throw new CliError(`Airlock is running (pid ${error.pid}) but its socket does not answer; try again in a moment.`);
+    throw error;
+  }
+  try {
+    const started = Date.now();
+    const index = new HistoryIndex({ auditDir: paths.auditDir });
+    await index.open();
+    await index.rebuild();
+    const state = index.state();
+    index.close();
+    if (state.state === 'unavailable') throw new CliError(state.problem ?? 'the history index could not be rebuilt');
+    process.stdout.write(`History index rebuilt from the log: ${state.indexedThrough} records in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  } finally {
+    release();
+  }
 }
 
 export async function showLog(options: LogOptions): Promise<void> {
   const dir = pathsFor(defaultHome()).auditDir;
+  if (options.reindex) return reindex();
   if (options.verify) {
     const result = verifyAuditLog(dir);
-    if (result.ok) {
-      process.stdout.write(`Audit log intact: ${result.records} records in ${result.segments} segment(s), chain verified${result.lastSeq !== undefined ? ` through #${result.lastSeq}` : ''}.\n`);
-      if (result.tornTail) process.stdout.write(`Note: ${path.basename(result.tornTail.file)} ends with an incomplete line (${result.tornTail.bytes} bytes); Airlock quarantines it at the next start.\n`);
-    } else {
-      const p = result.problem!;
-      process.stdout.write(`Audit log BROKEN at ${p.seq !== undefined ? `record #${p.seq}` : 'a record'} (${p.file}, line ${p.line}): ${p.reason}.\nThe ${result.records} records before it verify.\n`);
-      process.exitCode = 1;
+    process.stdout.write(`${verifySummary(result)}\n`);
+    for (const trim of result.trims) {
+      process.stdout.write(`Trimmed: records #${trim.firstSeq}–#${trim.lastSeq} (${trim.segments.join(', ')}; ${trim.bytes} bytes): ${trim.reason}.\n`);
     }
+    if (!result.ok) process.exitCode = 1;
     return;
   }
   const print = (record: AuditRecord) => process.stdout.write(`${options.json ? JSON.stringify(record) : formatRecord(record)}\n`);
-  const records = readAll(dir);
-  for (const record of records.slice(-options.lines)) print(record);
+  const { records, position } = tail(dir, options.lines);
+  for (const record of records) print(record);
   if (!options.follow) return;
-  let lastSeq = records.at(-1)?.seq ?? 0;
+  // Follow by byte position: only what was appended since is read, whatever the log's size.
   setInterval(() => {
-    for (const record of readAll(dir)) {
-      if (record.seq > lastSeq) {
-        print(record);
-        lastSeq = record.seq;
+    for (;;) {
+      const file = segmentPath(dir, position.segment);
+      const state: { end?: number } = {};
+      if (fs.existsSync(file)) {
+        for (const line of readLines(file, position.offset, state)) {
+          const record = parse(line.text);
+          if (record) print(record);
+        }
+        if (state.end !== undefined) position.offset = state.end;
       }
+      const next = listSegments(dir).find((s) => s.index > position.segment);
+      if (!next) break;
+      position.segment = next.index;
+      position.offset = 0;
     }
   }, 300);
   await new Promise(() => {});

@@ -26,6 +26,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw new CliError((error as Error).message);
   }
   const control = await startControlServer(core);
+  // Drift alerts: host config files changed behind Airlock's back.
+  core.hosts.startWatching();
   const ui = await startUiServer(core, { ...(options.port !== undefined ? { port: options.port } : {}), staticDir: rendererDir() });
   process.stdout.write(
     [

@@ -8,6 +8,7 @@ import type { Core } from './core';
 import { encodeLine, JsonLineDecoder } from './framing';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './secure-fs';
 import { InvalidServer } from './server-spec';
+import { hostsControlOp, runHostsControl } from './hosts/control';
 import type { HostSession } from './session';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -20,12 +21,15 @@ export const connectHello = z.object({ airlock: z.literal('connect'), v: z.liter
  */
 export const controlRequest = z.discriminatedUnion('command', [
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('status') }).strict(),
+  z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('reindex') }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('servers') }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('pause') }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('resume') }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('revoke'), server: z.string() }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('restore'), server: z.string() }).strict(),
   z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('remove'), server: z.string() }).strict(),
+  // Host config files: list, protect, unprotect, remove --from-hosts (see hosts/control.ts).
+  z.object({ airlock: z.literal('control'), v: z.literal(1), command: z.literal('hosts'), op: hostsControlOp }).strict(),
   z
     .object({
       airlock: z.literal('control'),
@@ -55,6 +59,10 @@ function runControl(core: Core, request: ControlRequest): ControlReply {
         return { ok: true, result: { ...core.status(), pid: process.pid } };
       case 'servers':
         return { ok: true, result: core.serverViews() };
+      case 'reindex':
+        // Rebuilding only re-reads the log: harmless, so open to any local process like status.
+        void core.history.reindex();
+        return { ok: true, result: core.history.indexState() };
       case 'pause':
         core.pause('cli');
         return { ok: true };
@@ -72,6 +80,8 @@ function runControl(core: Core, request: ControlRequest): ControlReply {
         return { ok: true };
       case 'add':
         return { ok: true, result: core.addServer(request.name, request.spec, 'cli') };
+      case 'hosts':
+        return { ok: true, result: runHostsControl(core.hosts, request.op, 'cli') };
     }
   } catch (error) {
     return { ok: false, error: (error as Error).message };

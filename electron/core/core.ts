@@ -4,6 +4,13 @@ import { errorResponse, ErrorCodes, progressTokenOf, resultResponse, type JsonRp
 import { evaluatePolicy } from '../../shared/policy';
 import { redact, redactText } from '../../shared/secrets';
 import type {
+  DefinitionKind,
+  DefinitionReview,
+  ElicitationReview,
+  PendingItem,
+  RootsReview,
+  SamplingReview,
+  ServerRequestMethod,
   Authority,
   DecidedBy,
   GatedMethod,
@@ -14,9 +21,16 @@ import type {
   ServerView,
   StatusView,
 } from '../../shared/types';
-import { ApprovalQueue, RETRY_WINDOW_MS, RetryGrants, type HeldCall, type Verdict } from './approvals';
+import { ApprovalQueue, methodOfItem, RETRY_WINDOW_MS, RetryGrants, targetOfItem, type HeldCall, type Verdict } from './approvals';
+import { canonicalJson } from '../../shared/canonical';
+import { definitionKey } from '../../shared/definitions';
+import { scanElicitation, scanSampling } from '../../shared/findings';
+import { DefinitionGuard, ReviewError } from './pins/guard';
+import { PinStore } from './pins/store';
+import { LIST_METHODS, LIST_CHANGED_METHODS, NOTIFICATION_FOR_KIND, toolFacts } from './pins/lists';
+import { sha256Hex } from './describe-call';
 import { AuditLog, AuditUnavailable } from './audit/log';
-import { readHistory } from './audit/history';
+import { HistoryService } from './history/service';
 import { describeCall, newId, type DescribedCall } from './describe-call';
 import { CoreEvents } from './events';
 import { acquireCoreLock } from './lock';
@@ -27,6 +41,8 @@ import { HostSession, type Downstream, type GateResult, type SessionServices } f
 import { SettingsStore } from './settings';
 import { childEnvNames } from './upstream/child-env';
 import { StdioUpstream } from './upstream/stdio';
+import { FileKeyProvider, SecretStore, secretEnvNames, secretStoreFile, serverSecretId, serverSecretPrefix, type KeyProvider } from './secret-store';
+import { HostsService, type HostsOptions } from './hosts/service';
 import type { Upstream, UpstreamHandlers } from './upstream/types';
 import { buildStdioSpec, checkServerName, InvalidServer, type StdioSpecInput } from './server-spec';
 
@@ -47,11 +63,15 @@ export interface CoreOptions {
    * (same rules, same records, no start/stop lines).
    */
   mode?: 'service' | 'offline';
+  /** Key of the secret store (default: a key file in the home; the desktop app passes safeStorage). */
+  keyProvider?: KeyProvider;
+  /** Where agent hosts keep their config files, and what protected entries launch (tests use fixture homes). */
+  hosts?: HostsOptions;
 }
 
 type ForwardedCall = { id: string; target: string; method: GatedMethod };
 
-function grantKey(method: GatedMethod, target: string): string {
+function grantKey(method: GatedMethod | ServerRequestMethod, target: string): string {
   return `${method} ${target}`;
 }
 
@@ -70,6 +90,15 @@ export class Core implements SessionServices {
   readonly paths: AirlockPaths;
   readonly settings: SettingsStore;
   readonly audit: AuditLog;
+  /** Encrypted values: server env secrets (settings.json keeps their names only). */
+  readonly secrets: SecretStore;
+  /** Agent hosts' config files: discovery, protect/unprotect, drift alerts. */
+  readonly hosts: HostsService;
+  /** Call history: index, retention, verification, export, OpenTelemetry. */
+  readonly history: HistoryService;
+  /** Approved definitions per server (metadata is input: pinned, diffed, withheld until approved). */
+  readonly pins: PinStore;
+  readonly guard: DefinitionGuard;
   readonly events = new CoreEvents();
   readonly queue = new ApprovalQueue();
   readonly retryGrants = new RetryGrants();
@@ -80,6 +109,7 @@ export class Core implements SessionServices {
   private readonly holdBudgetOverride: number | undefined;
   private readonly defaultCwd: string;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly relists = new Map<string, NodeJS.Timeout>();
   private stopped = false;
   private readonly mode: 'service' | 'offline';
 
@@ -90,6 +120,7 @@ export class Core implements SessionServices {
     this.releaseLock = options.lock === false ? () => {} : acquireCoreLock(this.paths.lock);
     try {
       this.settings = new SettingsStore(this.paths.settings);
+      this.pins = new PinStore(this.paths.pins);
       this.audit = new AuditLog(this.paths.auditDir);
       this.audit.open();
     } catch (error) {
@@ -99,8 +130,28 @@ export class Core implements SessionServices {
     this.progressIntervalMs = options.progressIntervalMs ?? 5000;
     this.holdBudgetOverride = options.holdBudgetMs;
     this.defaultCwd = options.defaultCwd ?? process.cwd();
+    this.guard = new DefinitionGuard(this.pins, {
+      trustOnFirstUse: () => this.settings.data.trustOnFirstUse,
+      specHash: (server) => sha256Hex(canonicalJson(this.settings.data.servers[server]?.spec ?? null)),
+      otherServerTools: (server) => this.otherServerTools(server),
+      reviewChanged: (review, change) => this.reviewChanged(review, change),
+      decided: (server, decision, items, by) => this.definitionsDecided(server, decision, items, by),
+    });
+    const keyProvider = options.keyProvider ?? new FileKeyProvider(this.paths.home);
+    this.secrets = new SecretStore(secretStoreFile(this.paths.home), keyProvider);
+    this.hosts = new HostsService(this, keyProvider, options.hosts);
     this.api = this.buildApi();
     this.audit.onAppend((record) => this.events.emit('audit', record));
+    // The UI's banner follows the log: shown when it cannot be written, gone when it can again.
+    this.audit.onProblem(() => this.emitStatus());
+    this.history = new HistoryService({
+      log: this.audit,
+      settings: () => this.settings.data.history,
+      saveSettings: (next) => this.settings.update((s) => void (s.history = next)),
+      version: VERSION,
+      onIndexState: (state) => this.events.emit('historyIndexChanged', state),
+    });
+    if (this.mode === 'service') void this.history.start();
     for (const note of this.audit.recovered) {
       this.record({ type: 'event', event: 'audit-recovered', detail: `an incomplete last line (${note.bytes} bytes) was moved to ${note.quarantinedTo}` });
     }
@@ -118,7 +169,7 @@ export class Core implements SessionServices {
     const record = this.settings.data.servers[serverName];
     const placeholder: ServerRecord = record ?? {
       name: serverName,
-      spec: { transport: 'stdio', command: '', args: [], env: {}, envPass: [] },
+      spec: { transport: 'stdio', command: '', args: [], env: {}, envPass: [], secretEnv: [] },
       addedAt: '',
     };
     let refusal: string | undefined;
@@ -137,7 +188,12 @@ export class Core implements SessionServices {
 
   createUpstream(server: ServerRecord, handlers: UpstreamHandlers): Upstream {
     if (server.spec.transport !== 'stdio') throw new Error(`${server.spec.transport} servers are not supported yet`);
-    return new StdioUpstream(server.spec, handlers, this.defaultCwd);
+    const name = server.name;
+    return new StdioUpstream(server.spec, handlers, this.defaultCwd, (envName) => {
+      const value = this.secrets.get(serverSecretId(name, envName));
+      if (value === undefined) throw new Error(`the secret ${envName} of "${name}" is missing from Airlock's secret store`);
+      return value;
+    });
   }
 
   sessionEvent(session: HostSession, event: 'session-opened' | 'session-closed' | 'upstream-exited' | 'protocol-error', detail?: string): void {
@@ -160,7 +216,13 @@ export class Core implements SessionServices {
   }
 
   async gate(session: HostSession, request: JsonRpcRequest, method: GatedMethod, onHeld: (callId: string) => void): Promise<GateResult> {
+    // A host that calls before listing is judged against the server's current definitions all the same.
+    const listMethod = method === 'tools/call' ? 'tools/list' : method === 'prompts/get' ? 'prompts/list' : undefined;
+    if (listMethod && !session.listed.has(listMethod) && session.isLive) await this.relist(session, [listMethod]);
     const record = this.settings.data.servers[session.serverName];
+    const name = String(request.params?.[method === 'resources/read' ? 'uri' : 'name'] ?? '');
+    const key = definitionKey(method === 'tools/call' ? 'tool' : method === 'prompts/get' ? 'prompt' : 'resource', name);
+    const pin = this.guard.pin(session.serverName, key);
     const described = describeCall({
       request,
       method,
@@ -168,13 +230,23 @@ export class Core implements SessionServices {
       host: { ...session.host },
       authority: this.authorityOf(record ?? session.server),
       workingDir: record?.spec.transport === 'stdio' ? (record.spec.cwd ?? this.defaultCwd) : this.defaultCwd,
-      tool: method === 'tools/call' ? session.tools.get(String(request.params?.name ?? '')) : undefined,
+      tool: method === 'tools/call' && pin ? toolFacts(pin.view) : undefined,
       holdBudgetMs: this.holdBudgetMs,
       now: Date.now(),
     });
     const { item } = described;
+    if (pin) {
+      const findings = this.guard.findings(session.serverName, pin);
+      if (findings.length > 0) item.findings = findings;
+      if (pin.lastChange) item.diff = pin.lastChange;
+    }
     if (!record || record.revoked) return this.refuse(described, request, 'revoke', refusals.revoked(session.serverName));
     if (this.settings.data.paused) return this.refuse(described, request, 'pause', refusals.PAUSED);
+    // Resources read by URI from a template were never listed; only listed ones are pinned.
+    if (method !== 'resources/read' || session.observed.has(key)) {
+      const state = this.guard.callable(session.serverName, key, session.observed.get(key));
+      if (state !== 'approved') return this.refuse(described, request, 'withheld', refusals.withheld(item.target, state));
+    }
 
     const verdict = evaluatePolicy(this.settings.data.rules, item.server, item.target);
     if (verdict.action === 'deny') {
@@ -210,12 +282,11 @@ export class Core implements SessionServices {
   /** Records the decision (synchronously on disk) and releases the frozen bytes. */
   private allow(described: DescribedCall, request: JsonRpcRequest, by: DecidedBy, note?: string): Promise<GateResult> | GateResult {
     try {
-      this.audit.append(this.callEntry(described, 'allow', by, note));
+      this.audit.append(this.callEntry(described, 'allow', by, note), { sync: 'soon' });
     } catch (error) {
       if (error instanceof AuditUnavailable) return this.refusal(described, request, refusals.auditUnavailable(error.message));
       throw error;
     }
-    this.emitStatus();
     return { kind: 'forward', callId: described.item.id, wire: described.wire, target: described.item.target };
   }
 
@@ -317,8 +388,8 @@ export class Core implements SessionServices {
 
   /** A verdict after the host was told to wait: an approval lets the identical retry through once. */
   private lateVerdict(held: HeldCall, verdict: Verdict): void {
-    if (verdict.kind !== 'approve') return;
     const { item } = held;
+    if (verdict.kind !== 'approve' || item.kind !== 'call' || held.argsHash === undefined) return;
     this.retryGrants.add({ server: item.server, method: item.method, target: item.target, argsHash: held.argsHash }, Date.now());
     this.record({ type: 'event', event: 'retry-granted', server: item.server, by: 'person', detail: `${item.method} ${item.target} (call ${item.id})` });
   }
@@ -353,6 +424,216 @@ export class Core implements SessionServices {
     this.queue.get(callId)?.settle({ kind: 'deny', by: reason === 'upstream-failed' ? 'host-gone' : reason });
   }
 
+  // ── metadata: pins, reviews, server requests ────────────────────────────────
+
+  /** Tool names the person's other servers have approved, for cross-server steering findings. */
+  private otherServerTools(server: string): string[] {
+    const names: string[] = [];
+    for (const [other, pins] of Object.entries(this.pins.data.servers)) {
+      if (other === server) continue;
+      for (const pin of Object.values(pins.approved)) if (pin.kind === 'tool') names.push(pin.name);
+    }
+    return names;
+  }
+
+  /**
+   * What a server says about itself reaches the host only as far as it was approved: unapproved
+   * instructions are dropped from initialize, unapproved definitions from lists. A server seen for
+   * the first time makes the host wait (up to the hold budget) for the person's first review.
+   */
+  async inspectResponse(session: HostSession, method: string, response: JsonRpcResponse, paged: boolean): Promise<JsonRpcResponse> {
+    const result = response.result!;
+    const server = session.serverName;
+    if (method === 'initialize') {
+      const inspected = { ...result };
+      if (inspected.serverInfo !== undefined) this.guard.observe(server, 'server-info', [inspected.serverInfo], false);
+      if (typeof inspected.instructions === 'string') {
+        const [instructions] = this.guard.observe(server, 'instructions', [inspected.instructions], false).observed;
+        session.observed.set(instructions!.key, instructions!.hash);
+        if (!this.guard.isApproved(server, instructions!)) delete inspected.instructions;
+      }
+      // Advertise list changes for what the server offers, so Airlock can tell the host when it releases a withheld definition.
+      const capabilities = inspected.capabilities;
+      if (capabilities && typeof capabilities === 'object') {
+        const caps = { ...(capabilities as Record<string, unknown>) };
+        for (const name of ['tools', 'prompts', 'resources']) {
+          const cap = caps[name];
+          if (cap && typeof cap === 'object') caps[name] = { ...cap, listChanged: true };
+        }
+        inspected.capabilities = caps;
+      }
+      return { ...response, result: inspected };
+    }
+    const list = LIST_METHODS[method];
+    const items = list ? result[list.field] : undefined;
+    if (!list || !Array.isArray(items)) return response;
+    const complete = !paged && result.nextCursor === undefined;
+    const { observed, firstSight } = this.guard.observe(server, list.kind, items, complete);
+    for (const o of observed) session.observed.set(o.key, o.hash);
+    session.listed.add(method);
+    if (firstSight) await this.guard.waitForDecision(server, this.holdBudgetMs);
+    const visible = items.filter((_, i) => this.guard.isApproved(server, observed[i]!));
+    return visible.length === items.length ? response : { ...response, result: { ...result, [list.field]: visible } };
+  }
+
+  /** Re-lists after a server's list_changed (debounced), so a rug pull is caught even if the host ignores the notification. */
+  upstreamListChanged(session: HostSession, notification: string): void {
+    const key = `${session.id} ${notification}`;
+    clearTimeout(this.relists.get(key));
+    const timer = setTimeout(() => {
+      this.relists.delete(key);
+      void this.relist(session, LIST_CHANGED_METHODS[notification] ?? []);
+    }, 100);
+    timer.unref();
+    this.relists.set(key, timer);
+  }
+
+  private async relist(session: HostSession, methods: string[]): Promise<void> {
+    for (const method of methods) {
+      const list = LIST_METHODS[method]!;
+      let cursor: unknown;
+      for (let page = 0; page < 100 && session.isLive; page++) {
+        const response = await session.requestUpstream(method, cursor === undefined ? undefined : { cursor });
+        const items = response.result?.[list.field];
+        if (!Array.isArray(items)) break;
+        cursor = response.result?.nextCursor;
+        const { observed } = this.guard.observe(session.serverName, list.kind, items, page === 0 && cursor === undefined);
+        for (const o of observed) session.observed.set(o.key, o.hash);
+        session.listed.add(method);
+        if (cursor === undefined) break;
+      }
+    }
+  }
+
+  private reviewChanged(review: DefinitionReview, change: 'added' | 'updated' | 'removed'): void {
+    if (change === 'added') {
+      this.events.emit('pendingAdded', review);
+      const keys = review.items.map((i) => i.key);
+      this.record({ type: 'event', event: 'definitions-raised', server: review.server, detail: `${review.reason}: ${keys.length} definition(s): ${keys.slice(0, 20).join(', ')}` });
+    } else if (change === 'updated') this.events.emit('pendingUpdated', review);
+    else this.events.emit('pendingRemoved', { id: review.id, reason: 'decided' });
+    this.emitStatus();
+  }
+
+  private definitionsDecided(server: string, decision: 'approved' | 'rejected', items: Array<{ key: string; kind: DefinitionKind }>, by: string): void {
+    this.record({
+      type: 'event',
+      event: decision === 'approved' ? 'definitions-approved' : 'definitions-rejected',
+      server,
+      by,
+      detail: items.map((i) => i.key).slice(0, 50).join(', '),
+    });
+    if (decision === 'approved') {
+      const notifications = new Set(items.map((i) => NOTIFICATION_FOR_KIND[i.kind]).filter((n): n is string => n !== undefined));
+      for (const session of this.sessionsOf(server)) if (session.isLive) for (const n of notifications) session.notifyHost(n);
+    }
+    this.emitServers();
+  }
+
+  decideDefinitions(id: string, decision: 'approved' | 'rejected', items: Array<{ key: string; hash: string }>): number {
+    try {
+      return this.guard.decide(id, decision, items).length;
+    } catch (error) {
+      if (error instanceof ReviewError) throw new ApiFailure(error.code, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Sampling, elicitation and roots requests from a server are approved like calls: shown with
+   * what the server sends or asks for, held until decided, answered in the spec's own way if not.
+   */
+  async gateServerRequest(
+    session: HostSession,
+    request: JsonRpcRequest,
+    method: ServerRequestMethod,
+  ): Promise<{ forward: true } | { forward: false; response: JsonRpcResponse }> {
+    const server = session.serverName;
+    const record = this.settings.data.servers[server];
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    const hash = sha256Hex(canonicalJson(request));
+    const base = { id: newId(), hash, server, host: { ...session.host }, receivedAt: Date.now(), holdDeadline: Date.now() + this.holdBudgetMs };
+    const item: SamplingReview | ElicitationReview | RootsReview =
+      method === 'sampling/createMessage'
+        ? {
+            kind: 'sampling',
+            ...base,
+            messages: Array.isArray(params.messages) ? params.messages : [],
+            ...(typeof params.systemPrompt === 'string' ? { systemPrompt: params.systemPrompt } : {}),
+            ...(typeof params.maxTokens === 'number' ? { maxTokens: params.maxTokens } : {}),
+            params,
+            findings: scanSampling(params),
+          }
+        : method === 'elicitation/create'
+          ? {
+              kind: 'elicitation',
+              ...base,
+              mode: params.mode === 'url' ? 'url' : 'form',
+              message: typeof params.message === 'string' ? params.message : '',
+              ...(params.requestedSchema !== undefined ? { requestedSchema: params.requestedSchema } : {}),
+              ...(typeof params.url === 'string' ? { url: params.url } : {}),
+              findings: scanElicitation(params),
+            }
+          : { kind: 'roots', ...base };
+
+    const entry = (decision: 'allow' | 'deny', decidedBy: DecidedBy, note?: string): CallEntry => ({
+      type: 'call',
+      call: item.id,
+      host: item.host,
+      server,
+      method,
+      target: method,
+      resources: [],
+      params: redact(params),
+      request: hash,
+      decision,
+      decidedBy,
+      ...(note ? { note: redactText(note) } : {}),
+      ...(decision === 'deny' ? { outcome: outcomeFor(decidedBy) } : {}),
+    });
+    const refused = (expired: boolean): JsonRpcResponse => {
+      if (method === 'elicitation/create') return resultResponse(request.id, { action: expired ? 'cancel' : 'decline' });
+      if (method === 'sampling/createMessage') {
+        return errorResponse(request.id, ErrorCodes.SamplingRejected, expired ? 'User rejected sampling request (not approved in Airlock in time)' : 'User rejected sampling request');
+      }
+      return errorResponse(request.id, ErrorCodes.AirlockDenied, expired ? 'The roots request was not approved in Airlock in time.' : 'The user did not share roots with this server in Airlock.');
+    };
+    const decide = async (decision: 'allow' | 'deny', by: DecidedBy, note?: string): Promise<{ forward: true } | { forward: false; response: JsonRpcResponse }> => {
+      try {
+        await this.audit.append(entry(decision, by, note)).durable;
+      } catch (error) {
+        if (!(error instanceof AuditUnavailable)) throw error;
+        return { forward: false, response: refused(false) };
+      }
+      return decision === 'allow' ? { forward: true } : { forward: false, response: refused(by === 'timeout') };
+    };
+
+    if (!record || record.revoked) return decide('deny', 'revoke');
+    if (this.settings.data.paused) return decide('deny', 'pause');
+    const verdict = evaluatePolicy(this.settings.data.rules, server, method);
+    if (verdict.action === 'deny') return decide('deny', 'rule', verdict.rule!.id);
+    if (verdict.action === 'allow') return decide('allow', 'rule', verdict.rule!.id);
+    if (session.sessionGrants.has(grantKey(method, method))) return decide('allow', 'session-grant');
+
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => held.settle({ kind: 'deny', by: 'timeout' }), this.holdBudgetMs);
+      const held: HeldCall = {
+        item,
+        sessionId: session.id,
+        settle: (verdict: Verdict) => {
+          if (this.queue.take(item.id) !== held) return;
+          clearTimeout(timer);
+          this.events.emit('pendingRemoved', { id: item.id, reason: verdict.kind === 'approve' ? 'approved' : verdict.by });
+          this.emitStatus();
+          resolve(verdict.kind === 'approve' ? decide('allow', 'person') : decide('deny', verdict.by, verdict.message));
+        },
+      };
+      this.queue.add(held);
+      this.events.emit('pendingAdded', item);
+      this.emitStatus();
+    });
+  }
+
   // ── decisions from the UI ────────────────────────────────────────────────
 
   approve(id: string, hash: string, scope: 'once' | 'session' | 'always'): { rule?: Rule } {
@@ -360,11 +641,12 @@ export class Core implements SessionServices {
     if (!held) throw new ApiFailure('not-found', 'No pending call with that id: it was already decided, withdrawn by the host, or expired.');
     if (held.item.hash !== hash) throw new ApiFailure('conflict', 'The approval names a different request than the one pending; nothing was approved.');
     let rule: Rule | undefined;
+    const target = targetOfItem(held.item);
     if (scope === 'session') {
       const session = [...this.sessions].find((s) => s.id === held.sessionId);
-      session?.sessionGrants.add(grantKey(held.item.method, held.item.target));
+      session?.sessionGrants.add(grantKey(methodOfItem(held.item), target));
     } else if (scope === 'always') {
-      rule = this.addRule({ server: held.item.server, tool: held.item.target, action: 'allow', source: 'Always allow on a card' });
+      rule = this.addRule({ server: held.item.server, tool: target, action: 'allow', source: 'Always allow on a card' });
     }
     held.settle({ kind: 'approve', scope });
     return rule ? { rule } : {};
@@ -377,7 +659,7 @@ export class Core implements SessionServices {
   }
 
   addRule(rule: Omit<Rule, 'id' | 'createdAt'>): Rule {
-    const full: Rule = { id: newId(6), createdAt: new Date().toISOString(), ...rule };
+    const full: Rule = { id: newId(), createdAt: new Date().toISOString(), ...rule };
     this.settings.update((s) => {
       s.rules.push(full);
     });
@@ -442,11 +724,22 @@ export class Core implements SessionServices {
 
   addServer(name: string, input: StdioSpecInput, by: string): ServerRecord {
     checkServerName(name, Object.keys(this.settings.data.servers));
-    const spec = buildStdioSpec(input);
+    const built = buildStdioSpec(input);
+    // Secret-looking values go to the encrypted store; settings.json keeps their names only.
+    const secretNames = secretEnvNames(built.env);
+    const spec = { ...built, env: { ...built.env }, secretEnv: secretNames };
+    for (const envName of secretNames) delete spec.env[envName];
     const record: ServerRecord = { name, spec, addedAt: new Date().toISOString() };
-    this.settings.update((s) => {
-      s.servers[name] = record;
-    });
+    this.secrets.deletePrefix(serverSecretPrefix(name));
+    for (const envName of secretNames) this.secrets.set(serverSecretId(name, envName), built.env[envName]!);
+    try {
+      this.settings.update((s) => {
+        s.servers[name] = record;
+      });
+    } catch (error) {
+      this.secrets.deletePrefix(serverSecretPrefix(name));
+      throw error;
+    }
     this.record({ type: 'event', event: 'server-added', server: name, by, detail: spec.command });
     this.emitServers();
     return record;
@@ -460,11 +753,31 @@ export class Core implements SessionServices {
       delete s.servers[name];
       s.rules = s.rules.filter((r) => r.server !== name);
     });
+    try {
+      this.secrets.deletePrefix(serverSecretPrefix(name));
+    } catch {
+      /* the server is gone either way; a damaged store is reported when next read */
+    }
+    this.guard.forget(name);
     this.record({ type: 'event', event: 'server-removed', server: name, by });
     this.emitServers();
   }
 
   // ── views ────────────────────────────────────────────────────────────────
+
+  /** Settings a person changes in the window (loosening ones, like trust on first use, are UI-only). */
+  updateSettings(change: { trustOnFirstUse?: boolean; holdBudgetMs?: number }): void {
+    this.settings.update((s) => {
+      if (change.trustOnFirstUse !== undefined) s.trustOnFirstUse = change.trustOnFirstUse;
+      if (change.holdBudgetMs !== undefined) s.holdBudgetMs = change.holdBudgetMs;
+    });
+    this.record({ type: 'event', event: 'settings-changed', by: 'person', detail: JSON.stringify(change) });
+    this.emitStatus();
+  }
+
+  pendingItems(): PendingItem[] {
+    return [...this.queue.list().map((h) => h.item), ...this.guard.reviewsList()].sort((a, b) => a.receivedAt - b.receivedAt);
+  }
 
   status(): StatusView {
     return {
@@ -473,7 +786,8 @@ export class Core implements SessionServices {
       tampered: false,
       ...(this.audit.problem ? { auditProblem: this.audit.problem } : {}),
       holdBudgetMs: this.holdBudgetMs,
-      pendingCount: this.queue.size,
+      trustOnFirstUse: this.settings.data.trustOnFirstUse,
+      pendingCount: this.queue.size + this.guard.reviewsList().length,
       home: this.paths.home,
     };
   }
@@ -515,11 +829,21 @@ export class Core implements SessionServices {
   private buildApi(): CoreApi {
     return {
       status: () => this.status(),
-      pending: () => this.queue.list().map((h) => h.item),
+      pending: () => this.pendingItems(),
       servers: () => this.serverViews(),
       rules: () => this.settings.data.rules,
-      history: (input) => readHistory(this.paths.auditDir, input),
+      ...this.hosts.contractApi(),
+      history: (input) => this.history.query(input),
+      historyEntry: ({ seq }) => this.history.entry(seq),
+      historySettings: () => this.history.settingsView(),
+      historyIndexStatus: () => this.history.indexState(),
+      verifyLog: () => this.history.verify(),
+      exportHistory: ({ format, maxRows, ...filter }) => this.history.exportView(filter, format, maxRows),
+      setHistorySettings: (change) => this.history.updateSettings(change),
+      reindexHistory: () => this.history.reindex(),
       approve: ({ id, hash, scope }) => this.approve(id, hash, scope),
+      approveDefinitions: ({ id, items }) => ({ approved: this.decideDefinitions(id, 'approved', items) }),
+      rejectDefinitions: ({ id, items }) => ({ rejected: this.decideDefinitions(id, 'rejected', items) }),
       deny: ({ id, message }) => {
         this.deny(id, message);
         return { ok: true as const };
@@ -540,6 +864,10 @@ export class Core implements SessionServices {
         this.resume('person');
         return { ok: true as const };
       },
+      updateSettings: (change) => {
+        this.updateSettings(change);
+        return this.status();
+      },
       removeRule: ({ id }) => {
         this.removeRule(id, 'person');
         return { ok: true as const };
@@ -551,11 +879,14 @@ export class Core implements SessionServices {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.hosts.stopWatching();
     for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.relists.values()) clearTimeout(timer);
     for (const held of this.queue.list()) held.settle({ kind: 'deny', by: 'host-gone' });
     const sessions = [...this.sessions];
     for (const session of sessions) session.close();
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-stopped' });
+    await this.history.close();
     await this.audit.close();
     this.releaseLock();
   }

@@ -68,6 +68,7 @@ export function buildStdioSpec(input: StdioSpecInput, env: NodeJS.ProcessEnv = p
     ...(cwd !== undefined ? { cwd } : {}),
     env: { ...input.env },
     envPass: [...new Set(input.envPass)],
+    secretEnv: [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historySettingsSchema, type HistorySettings } from '../../shared/history';
 import type { Rule, ServerRecord } from '../../shared/types';
 import { readJsonFile, writePrivateFileAtomic } from './secure-fs';
 
@@ -10,6 +11,8 @@ const stdioSpec = z
     cwd: z.string().min(1).optional(),
     env: z.record(z.string(), z.string()),
     envPass: z.array(z.string()),
+    // Settings written before the secret store existed have no such list.
+    secretEnv: z.array(z.string()).default([]),
   })
   .strict();
 
@@ -51,6 +54,7 @@ const settingsSchema = z
     paused: z.boolean(),
     holdBudgetMs: z.number().int().min(1_000).max(3_600_000),
     trustOnFirstUse: z.boolean(),
+    history: historySettingsSchema.optional(),
   })
   .strict();
 
@@ -61,6 +65,8 @@ export interface Settings {
   paused: boolean;
   holdBudgetMs: number;
   trustOnFirstUse: boolean;
+  /** Retention and OpenTelemetry export (absent: keep everything, export nothing). */
+  history?: HistorySettings;
 }
 
 export function defaultSettings(): Settings {

@@ -1,11 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GENESIS_HASH, type AuditEntry, type AuditRecord } from '../../../shared/audit';
+import { GENESIS_HASH, type AuditEntry, type AuditRecord, type TrimmedRange } from '../../../shared/audit';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../secure-fs';
 import { recordHash } from './chain';
-import { listSegments, segmentPath, splitLines } from './segments';
+import { firstLine, lastLine, listSegments, segmentPath, splitLines } from './segments';
 
 export class AuditUnavailable extends Error {}
+
+/** How long a record appended with `sync: 'soon'` may wait for a shared fsync. */
+const SYNC_SOON_MS = 25;
+
+/** Makes a deletion or creation inside a folder durable (no-op where folders cannot be opened). */
+function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 export interface AuditLogOptions {
   /** Start a new segment once the current one would grow past this (default 64 MiB). */
@@ -20,6 +34,15 @@ export interface AppendResult {
   /** Resolves once the record is on stable storage (fdatasync, shared by every record written meanwhile). */
   durable: Promise<void>;
 }
+
+/** Where an appended record sits: segment number, byte offset and length of its line (newline included). */
+export interface RecordLocation {
+  segment: number;
+  offset: number;
+  length: number;
+}
+
+export type AppendListener = (record: AuditRecord, location: RecordLocation) => void;
 
 export interface RecoveryNote {
   file: string;
@@ -50,11 +73,14 @@ export class AuditLog {
   private syncedSeq = 0;
   private syncing = false;
   private waiters: Waiter[] = [];
+  private soonTimer: NodeJS.Timeout | undefined;
   private failure: string | undefined;
   private readonly maxSegmentBytes: number;
   private readonly rotateDaily: boolean;
   private readonly now: () => Date;
-  private listeners = new Set<(record: AuditRecord) => void>();
+  private listeners = new Set<AppendListener>();
+  private problemListeners = new Set<(problem: string | undefined) => void>();
+  private rotateListeners = new Set<(segment: number) => void>();
   readonly recovered: RecoveryNote[] = [];
 
   constructor(
@@ -70,9 +96,22 @@ export class AuditLog {
   open(): void {
     try {
       this.openOrThrow();
-      this.failure = undefined;
+      this.setFailure(undefined);
     } catch (error) {
-      this.failure = `the audit log at ${this.dir} cannot be opened: ${(error as Error).message}`;
+      this.setFailure(`the audit log at ${this.dir} cannot be opened: ${(error as Error).message}`);
+    }
+  }
+
+  /** Records why the log is unusable (or that it is usable again) and tells whoever shows it. */
+  private setFailure(problem: string | undefined): void {
+    if (problem === this.failure) return;
+    this.failure = problem;
+    for (const listener of this.problemListeners) {
+      try {
+        listener(problem);
+      } catch {
+        /* A listener's failure must not change what the log does. */
+      }
     }
   }
 
@@ -90,8 +129,21 @@ export class AuditLog {
       const quarantineDir = path.join(this.dir, 'quarantine');
       ensurePrivateDir(quarantineDir);
       const quarantinedTo = path.join(quarantineDir, `${path.basename(last.file)}.torn-${Date.now()}`);
-      fs.writeFileSync(quarantinedTo, tail, { mode: PRIVATE_FILE_MODE });
-      fs.truncateSync(last.file, content.length - tail.length);
+      // The fragment is kept (and made durable) before it is cut from the segment: never silently dropped.
+      const qfd = fs.openSync(quarantinedTo, 'wx', PRIVATE_FILE_MODE);
+      try {
+        fs.writeFileSync(qfd, tail);
+        fs.fsyncSync(qfd);
+      } finally {
+        fs.closeSync(qfd);
+      }
+      const sfd = fs.openSync(last.file, 'r+');
+      try {
+        fs.ftruncateSync(sfd, content.length - tail.length);
+        fs.fsyncSync(sfd);
+      } finally {
+        fs.closeSync(sfd);
+      }
       this.recovered.push({ file: last.file, bytes: tail.length, quarantinedTo });
       content = content.subarray(0, content.length - tail.length);
     }
@@ -116,6 +168,8 @@ export class AuditLog {
   private openSegment(index: number, existingBytes = 0): void {
     const file = segmentPath(this.dir, index);
     this.fd = fs.openSync(file, 'a', PRIVATE_FILE_MODE);
+    // A new file's name must survive power loss too, or fsynced records could vanish with it.
+    if (existingBytes === 0) fsyncDir(this.dir);
     this.segmentIndex = index;
     this.segmentBytes = existingBytes;
     if (existingBytes === 0) this.segmentDay = '';
@@ -123,12 +177,28 @@ export class AuditLog {
 
   private rotate(): void {
     if (this.fd !== undefined) {
-      fs.fsyncSync(this.fd);
-      fs.closeSync(this.fd);
+      const fd = this.fd;
+      fs.fsyncSync(fd);
+      // Forget the descriptor before anything else can fail: if opening the next segment throws,
+      // a stale number must not be written to later (it may by then belong to another file).
+      this.fd = undefined;
+      fs.closeSync(fd);
     }
     this.syncedSeq = this.writtenSeq;
     this.resolveWaiters();
     this.openSegment(this.segmentIndex + 1);
+    const segment = this.segmentIndex;
+    // Rotation happens inside an append; listeners (retention appends a trim record) run only
+    // once that append has finished, so no record is ever written in the middle of another.
+    queueMicrotask(() => {
+      for (const listener of this.rotateListeners) {
+        try {
+          listener(segment);
+        } catch {
+          /* see setFailure */
+        }
+      }
+    });
   }
 
   /** Why the log cannot be written right now, if it cannot. */
@@ -144,33 +214,86 @@ export class AuditLog {
     return segmentPath(this.dir, this.segmentIndex);
   }
 
-  onAppend(listener: (record: AuditRecord) => void): () => void {
+  /** Number of the segment being written; segments below it are complete and may be trimmed. */
+  get currentSegmentIndex(): number {
+    return this.segmentIndex;
+  }
+
+  /** Hash of the newest record (the genesis hash for an empty log). */
+  get headHash(): string {
+    return this.head;
+  }
+
+  /**
+   * Called synchronously after each record is on file, with where it was written. Listeners must
+   * be cheap (queue the work): they run on the append path. A throwing listener is ignored.
+   */
+  onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  append(entry: AuditEntry): AppendResult {
+  /** Called when the log becomes unusable (with the reason) and when it works again (undefined). */
+  onProblem(listener: (problem: string | undefined) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
+  /** Called after a new segment was started. */
+  onRotate(listener: (segment: number) => void): () => void {
+    this.rotateListeners.add(listener);
+    return () => this.rotateListeners.delete(listener);
+  }
+
+  /**
+   * `sync: 'soon'` writes at once but lets the fsync wait up to SYNC_SOON_MS for company: a decision
+   * record followed quickly by its result (which is synced before the host hears back) then costs
+   * no fsync of its own, while a long-running call's decision is still durable within milliseconds.
+   */
+  append(entry: AuditEntry, options: { sync?: 'now' | 'soon' } = {}): AppendResult {
     const now = this.now();
     const body = { v: 1 as const, seq: this.seq + 1, ts: now.toISOString(), prev: this.head, ...entry };
     const record = { ...body, hash: recordHash(body) } as AuditRecord;
     const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    let location: RecordLocation;
     try {
       if (this.fd === undefined) this.openOrThrow();
       const day = record.ts.slice(0, 10);
       const dayChanged = this.rotateDaily && this.segmentDay !== '' && this.segmentDay !== day;
       if (this.segmentBytes > 0 && (dayChanged || this.segmentBytes + bytes.length > this.maxSegmentBytes)) this.rotate();
+      location = { segment: this.segmentIndex, offset: this.segmentBytes, length: bytes.length };
       this.writeFully(bytes);
       if (this.segmentDay === '') this.segmentDay = day;
     } catch (error) {
-      this.failure = `the audit log cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
-      throw new AuditUnavailable(this.failure);
+      const problem = `the audit log cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      this.setFailure(problem);
+      throw new AuditUnavailable(problem);
     }
-    this.failure = undefined;
+    this.setFailure(undefined);
     this.seq = record.seq;
     this.head = record.hash;
     this.writtenSeq = record.seq;
-    for (const listener of this.listeners) listener(record);
-    return { record, durable: this.durableThrough(record.seq) };
+    for (const listener of this.listeners) {
+      try {
+        listener(record, location);
+      } catch {
+        /* The record is written; an observer's failure must not turn that into an error. */
+      }
+    }
+    return { record, durable: options.sync === 'soon' ? this.durableSoon(record.seq) : this.durableThrough(record.seq) };
+  }
+
+  private durableSoon(seq: number): Promise<void> {
+    if (this.syncedSeq >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject });
+      if (this.soonTimer) return;
+      this.soonTimer = setTimeout(() => {
+        this.soonTimer = undefined;
+        if (this.waiters.length > 0) this.scheduleSync();
+      }, SYNC_SOON_MS);
+      this.soonTimer.unref();
+    });
   }
 
   /** Writes all bytes or none: a failed write is cut back so no half record stays in the chain. */
@@ -211,10 +334,11 @@ export class AuditLog {
       // A rotation meanwhile fsynced and closed this file itself; an EBADF here is not a failure.
       if (error && segment !== this.segmentIndex) error = null;
       if (error) {
-        this.failure = `the audit log cannot be flushed to disk (${error.code ?? error.message})`;
+        const problem = `the audit log cannot be flushed to disk (${error.code ?? error.message})`;
+        this.setFailure(problem);
         const failed = this.waiters.filter((w) => w.seq <= target);
         this.waiters = this.waiters.filter((w) => w.seq > target);
-        for (const waiter of failed) waiter.reject(new AuditUnavailable(this.failure));
+        for (const waiter of failed) waiter.reject(new AuditUnavailable(problem));
       } else {
         this.syncedSeq = Math.max(this.syncedSeq, target);
         this.resolveWaiters();
@@ -227,6 +351,45 @@ export class AuditLog {
     const done = this.waiters.filter((w) => w.seq <= this.syncedSeq);
     this.waiters = this.waiters.filter((w) => w.seq > this.syncedSeq);
     for (const waiter of done) waiter.resolve();
+  }
+
+  /**
+   * Removes the oldest `count` segments (never the one being written). The trim is first written
+   * into the chain — naming the segments, their records and the hash the remaining log continues
+   * from — and made durable; only then are the files deleted. A crash in between leaves extra
+   * segments behind (trimmed again later), never a gap that verification cannot explain.
+   */
+  async trimOldest(count: number, reason: string, by = 'retention'): Promise<TrimmedRange | undefined> {
+    const candidates = listSegments(this.dir).filter((s) => s.index < this.segmentIndex).slice(0, count);
+    if (candidates.length === 0) return undefined;
+    let firstSeq: number | undefined;
+    let last: AuditRecord | undefined;
+    let bytes = 0;
+    for (const segment of candidates) {
+      bytes += fs.statSync(segment.file).size;
+      const first = firstLine(segment.file);
+      if (first && firstSeq === undefined) firstSeq = (JSON.parse(first.text) as AuditRecord).seq;
+      const tail = lastLine(segment.file);
+      if (tail) last = JSON.parse(tail.text) as AuditRecord;
+    }
+    if (firstSeq === undefined || last === undefined) {
+      for (const segment of candidates) fs.rmSync(segment.file, { force: true });
+      return undefined;
+    }
+    const trimmed: TrimmedRange = {
+      segments: candidates.map((s) => path.basename(s.file)),
+      firstSeq,
+      lastSeq: last.seq,
+      lastHash: last.hash,
+      records: last.seq - firstSeq + 1,
+      bytes,
+      reason,
+    };
+    const detail = `removed records #${firstSeq}–#${last.seq} (${trimmed.segments.length} segment(s), ${bytes} bytes): ${reason}`;
+    await this.append({ type: 'event', event: 'audit-trimmed', by, detail, trimmed }).durable;
+    for (const segment of candidates) fs.rmSync(segment.file, { force: true });
+    fsyncDir(this.dir);
+    return trimmed;
   }
 
   /** Waits for everything written so far to be durable, then closes the file. */

@@ -3,7 +3,7 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { Limits } from '../../../shared/limits';
 import type { StdioServerSpec } from '../../../shared/types';
 import { JsonLineDecoder } from '../framing';
-import { buildChildEnv } from './child-env';
+import { buildChildEnv, type SecretResolver } from './child-env';
 import type { Upstream, UpstreamExit, UpstreamHandlers } from './types';
 
 const GRACE_MS = 2000;
@@ -40,6 +40,7 @@ export class StdioUpstream implements Upstream {
     private readonly spec: StdioServerSpec,
     private readonly handlers: UpstreamHandlers,
     private readonly defaultCwd: string = process.cwd(),
+    private readonly secret?: SecretResolver,
   ) {}
 
   get pid(): number | undefined {
@@ -51,9 +52,16 @@ export class StdioUpstream implements Upstream {
       (value, bytes) => this.handlers.onMessage(value, bytes),
       (problem) => this.handlers.onProblem(problem),
     );
+    let env: Record<string, string>;
+    try {
+      env = buildChildEnv(this.spec, process.env, this.secret);
+    } catch (error) {
+      this.finish({ code: null, signal: null, reason: `could not start ${this.spec.command}: ${(error as Error).message}` });
+      return Promise.resolve();
+    }
     const child = crossSpawn(this.spec.command, this.spec.args, {
       cwd: this.spec.cwd ?? this.defaultCwd,
-      env: buildChildEnv(this.spec),
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
       detached: process.platform !== 'win32',

@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import type { Rule, ServerView } from '../../../shared/types';
+import { actions, useAirlock } from '../state/store';
+import { AuthorityView } from '../ui/Authority';
+import { formatDateTime } from '../ui/useNow';
+import { Visible } from '../ui/Visible';
+
+function RuleRow({ rule }: { rule: Rule }) {
+  const busy = useAirlock((s) => Boolean(s.busy[`rule:${rule.id}`]));
+  return (
+    <li className="rule" data-rule-id={rule.id}>
+      <span className={`rule-action action-${rule.action}`}>{rule.action}</span>
+      <code className="mono">{rule.tool === '*' ? 'every tool' : <Visible text={rule.tool} oneLine />}</code>
+      <span className="muted small">
+        {rule.source} · {formatDateTime(rule.createdAt)}
+      </span>
+      <button type="button" className="btn small" disabled={busy} onClick={() => actions.removeRule(rule.id)} aria-label={`Remove rule ${rule.action} ${rule.tool}`}>
+        Remove
+      </button>
+    </li>
+  );
+}
+
+function ServerCard({ server }: { server: ServerView }) {
+  const [confirming, setConfirming] = useState(false);
+  const busy = useAirlock((s) => Boolean(s.busy[`server:${server.name}`]));
+  const pending = useAirlock((s) => s.pending.filter((p) => p.server === server.name).length);
+  const state = server.state === 'revoked' ? 'revoked' : server.state === 'running' ? 'running' : 'idle';
+  return (
+    <article className={`card server-card state-${state}`} data-server={server.name} aria-label={`server ${server.name}`}>
+      <header className="server-head">
+        <h2 className="mono">{server.name}</h2>
+        <span className={`state-chip state-${state}`}>{state}</span>
+        <span className="muted small">
+          {server.sessions} session{server.sessions === 1 ? '' : 's'}
+          {pending > 0 && ` · ${pending} waiting`}
+        </span>
+        <span className="spacer" />
+        {server.state === 'revoked' ? (
+          <button type="button" className="btn" disabled={busy} onClick={() => actions.restore(server.name)}>
+            Restore
+          </button>
+        ) : confirming ? (
+          <span className="inline-confirm" role="alertdialog" aria-label={`Revoke ${server.name}?`}>
+            <span className="small">Refuse every call and stop its processes?</span>
+            <button
+              type="button"
+              className="btn danger"
+              disabled={busy}
+              autoFocus
+              onClick={async () => {
+                await actions.revoke(server.name);
+                setConfirming(false);
+              }}
+            >
+              Revoke
+            </button>
+            <button type="button" className="btn" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="btn danger-outline" onClick={() => setConfirming(true)}>
+            Revoke
+          </button>
+        )}
+      </header>
+      {server.revoked && (
+        <p className="revoked-note">
+          Revoked {formatDateTime(server.revoked.at)} by {server.revoked.by}. Every request is refused until you restore it.
+        </p>
+      )}
+      <section className="card-section" aria-label="permission story">
+        <h3>Permission story</h3>
+        <AuthorityView authority={server.authority} />
+      </section>
+      <section className="card-section" aria-label="rules">
+        <h3>Rules</h3>
+        {server.rules.length === 0 ? (
+          <p className="muted small">No rules: every call asks. “Always allow this tool” on a card adds one.</p>
+        ) : (
+          <ul className="rules">
+            {server.rules.map((rule) => (
+              <RuleRow key={rule.id} rule={rule} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </article>
+  );
+}
+
+export function ServersScreen() {
+  const servers = useAirlock((s) => s.servers);
+  if (servers.length === 0) {
+    return (
+      <div className="empty">
+        <h2>No servers yet.</h2>
+        <p className="muted">Register a local MCP server; hosts then launch it through Airlock with `airlock connect &lt;name&gt;`.</p>
+        <pre className="command">
+          <code>airlock add files -- npx -y @modelcontextprotocol/server-filesystem ~/projects</code>
+        </pre>
+        <p className="muted">Or let Airlock rewrite a host's configuration for you:</p>
+        <pre className="command">
+          <code>airlock protect claude-desktop</code>
+        </pre>
+      </div>
+    );
+  }
+  return (
+    <div className="servers">
+      {servers.map((server) => (
+        <ServerCard key={server.name} server={server} />
+      ))}
+    </div>
+  );
+}
