@@ -75,7 +75,13 @@ export async function benchUiLatency() {
     const clock = await clockOffset(page);
 
     await agent.connect(new StdioClientTransport({ command: process.execPath, args: [AIRLOCK, 'connect', 'timing'], env: { ...process.env, AIRLOCK_HOME: home } }));
-    await agent.listTools();
+    // A new server's first tool list waits for the person's review: approve it in the window.
+    const listed = agent.listTools();
+    const review = page.locator('article.review-card[data-kind="definitions"]');
+    await review.locator('li.definition[data-key^="tool:"]').first().waitFor();
+    await review.getByRole('button', { name: 'Approve all', exact: true }).click();
+    await listed;
+    await page.getByTestId('empty-pending').waitFor();
 
     const toCard = [];
     const toServer = [];

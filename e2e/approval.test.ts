@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { cleanupHomes, connectHost, fixtureServer, isAlive, pidsInGroup, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { launchChromium, openWindow, pidsByCommandLine, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { approveFirstSight, launchChromium, openWindow, pidsByCommandLine, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** The decisions a person makes on a call card, end to end: browser → core → real server → agent. */
 describe('approval window: deciding on a call', () => {
@@ -27,14 +27,18 @@ describe('approval window: deciding on a call', () => {
   });
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close().catch(() => {});
-    await win.close();
-    await app.stop();
+    await win?.close();
+    await app?.stop();
   });
 
+  /** A host connecting; the first one to list the server's tools waits for the person's first-sight review. */
   async function agent(name = 'claude-code'): Promise<TestHost> {
+    const firstSight = hosts.length === 0;
     const host = await connectHost(app.home, 'demo', { name, version: '2.1.0' });
     hosts.push(host);
-    await host.client.listTools();
+    const listed = host.client.listTools();
+    if (firstSight) await approveFirstSight(win.page, 'demo');
+    expect((await listed).tools.map((t) => t.name)).toContain('read_file');
     return host;
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { cleanupHomes, connectHost, npmServer, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** Many cards at once: each approval releases exactly its own call, to exactly its own agent. */
 describe('approval window: 20 concurrent calls from 4 agents', () => {
@@ -24,15 +24,17 @@ describe('approval window: 20 concurrent calls from 4 agents', () => {
   });
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close().catch(() => {});
-    await win.close();
-    await app.stop();
+    await win?.close();
+    await app?.stop();
   });
 
   it('approves them one by one, oldest first; every agent gets its own answer', async () => {
     for (let a = 0; a < 4; a++) {
       const host = await connectHost(app.home, 'everything', { name: `agent-${a}`, version: '1.0.0' });
       hosts.push(host);
-      await host.client.listTools();
+      const listed = host.client.listTools();
+      if (a === 0) await approveFirstSight(win.page, 'everything');
+      await listed;
     }
     const calls = hosts.flatMap((host, a) =>
       Array.from({ length: 5 }, (_, i) => {

@@ -151,3 +151,15 @@ export function pidsByCommandLine(needle: string): number[] {
   }
   return pids;
 }
+
+/**
+ * A server seen for the first time holds its first tools/list until a person reviews it. This
+ * approves that review card in the window, the way a person does.
+ */
+export async function approveFirstSight(page: Page, server: string): Promise<void> {
+  const card = page.locator('article.review-card[data-kind="definitions"]').filter({ has: page.locator('h2', { hasText: `${server} offers` }) });
+  // The card opens at initialize (server info) and gains the tools when the host lists them.
+  await card.locator('li.definition[data-key^="tool:"]').first().waitFor();
+  await card.getByRole('button', { name: 'Approve all', exact: true }).click();
+  await card.waitFor({ state: 'detached' });
+}

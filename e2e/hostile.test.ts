@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { cleanupHomes, connectHost, fixtureServer, textOf, type TestHost } from '../test/helpers/harness';
-import { launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 // The same strings the hostile fixture server sends (test/fixtures/servers/demo-hostile-server.mjs).
 const SNEAKY_NAME = 'read\u200Bfile\u202Etxt.exe';
@@ -27,12 +27,19 @@ describe('approval window: hostile metadata and results', () => {
     await app.add('hostile', fixtureServer('demo-hostile-server.mjs'));
     win = await openWindow(browser, app.url);
     host = await connectHost(app.home, 'hostile', { name: 'evil-host\u001b[2J', version: '<b>1</b>' });
-    await host.client.listTools();
+    const listed = host.client.listTools();
+    // The first-sight review shows the hostile definitions as text too, before anything is approved.
+    const review = win.page.locator('article.review-card[data-kind="definitions"]');
+    await review.locator('li.definition[data-key^="tool:"]').nth(1).waitFor();
+    expect(await review.locator('.definition-name').allTextContents()).toEqual(expect.arrayContaining(['read⟨ZWSP⟩file⟨RLO⟩txt.exe', XSS_NAME]));
+    await screenshot(win.page, 'hostile-first-sight');
+    await approveFirstSight(win.page, 'hostile');
+    expect((await listed).tools).toHaveLength(2);
   });
   afterEach(async () => {
-    await host.close().catch(() => {});
-    await win.close();
-    await app.stop();
+    await host?.close().catch(() => {});
+    await win?.close();
+    await app?.stop();
   });
 
   it('draws invisible characters and terminal escapes as visible marks', async () => {

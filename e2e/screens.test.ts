@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { cleanupHomes, connectHost, fixtureServer, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** The rest of the window: keyboard, the kill switch, Servers and History. */
 describe('approval window: keyboard, Pause all, Servers, History', () => {
@@ -23,12 +23,14 @@ describe('approval window: keyboard, Pause all, Servers, History', () => {
     await app.add('demo', fixtureServer('demo-server.mjs', ['--root', workspace], { cwd: workspace }));
     win = await openWindow(browser, app.url);
     host = await connectHost(app.home, 'demo', { name: 'claude-code', version: '2.1.0' });
-    await host.client.listTools();
+    const listed = host.client.listTools();
+    await approveFirstSight(win.page, 'demo');
+    await listed;
   });
   afterEach(async () => {
-    await host.close().catch(() => {});
-    await win.close();
-    await app.stop();
+    await host?.close().catch(() => {});
+    await win?.close();
+    await app?.stop();
   });
 
   it('arrows move between cards and A approves only the selected one', async () => {

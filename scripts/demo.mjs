@@ -75,9 +75,9 @@ serve.on('exit', (code) => {
   process.exit(code ?? 1);
 });
 
-// 2. The demo server: an in-memory workspace, so approving anything is harmless. It rewrites
-//    send_email's description a few seconds in (the rug pull).
-await airlock(['add', 'demo', '--cwd', workspace, '--', process.execPath, demoServer, '--root', workspace, '--rug-pull-after-ms', '4000']);
+// 2. The demo server: an in-memory workspace, so approving anything is harmless. After three
+//    calls have run it rewrites send_email's description (the rug pull).
+await airlock(['add', 'demo', '--cwd', workspace, '--', process.execPath, demoServer, '--root', workspace, '--rug-pull-after', '3']);
 
 say('');
 say('  Airlock demo');
@@ -106,7 +106,7 @@ async function call(name, args) {
     try {
       const result = await agent.callTool({ name, arguments: args }, undefined, { timeout: 10 * 60_000 });
       const text = summary(result);
-      if (result.isError && /waiting for approval in Airlock/.test(text)) {
+      if (result.isError && /waiting for approval in Airlock|withholds it until the user reviews it/.test(text)) {
         await new Promise((r) => setTimeout(r, 3000));
         continue;
       }
@@ -119,7 +119,9 @@ async function call(name, args) {
   }
 }
 
+say('  agent: listing the demo server\'s tools. Airlock holds a new server\'s first list: review it in the window.');
 await agent.listTools();
+say('  agent: tools approved; making its calls now.');
 let rugPulled = false;
 agent.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
   if (rugPulled) return;

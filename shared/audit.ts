@@ -71,7 +71,9 @@ export type EventName =
   | 'definitions-raised'
   | 'definitions-approved'
   | 'definitions-rejected'
-  | 'settings-changed';
+  | 'settings-changed'
+  | 'integrity-failed'
+  | 'integrity-accepted';
 
 /** What a retention trim removed: whole segments, and the record the remaining log continues from. */
 export interface TrimmedRange {

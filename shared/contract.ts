@@ -75,6 +75,8 @@ export const contract = {
       input: z.object({ trustOnFirstUse: z.boolean().optional(), holdBudgetMs: z.number().int().min(1_000).max(3_600_000).optional() }).strict(),
       output: out<StatusView>(),
     },
+    /** Accept settings edited outside Airlock, after reading what changed (status.integrity). */
+    acceptSettings: { input: empty, output: out<StatusView>() },
     removeRule: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: out<{ ok: true }>() },
     /** Checks the whole hash chain; names the first broken record. */
     verifyLog: { input: empty, output: out<VerifyLogReport>() },
@@ -120,6 +122,8 @@ export const contract = {
     serversChanged: out<ServerView[]>(),
     rulesChanged: out<Rule[]>(),
     audit: out<AuditRecord>(),
+    /** Settings or pins were edited outside Airlock; `changes` says what, compared with Airlock's last write. */
+    integrityAlert: out<{ file: string; changes: string[]; detectedAt: string }>(),
     /** The history index is catching up, rebuilding (with progress), ready, or unavailable. */
     historyIndexChanged: out<HistoryIndexState>(),
     /** A host file drifted: a new unprotected server, or an Airlock wrapper removed by hand. */

@@ -132,8 +132,10 @@ describe('pairRenames', () => {
   });
 
   it('does not pair siblings that merely share a description template', () => {
-    const pairs = pairRenames([tool('get_weather', 'Get the weather for a city.', ['city'])], [tool('get_time', 'Get the time for a city.', ['city'])]);
-    expect(pairs).toEqual([]);
+    expect(pairRenames([tool('get_weather', 'Get the weather for a city.', ['city'])], [tool('get_time', 'Get the time for a city.', ['city'])])).toEqual([]);
+    const create = tool('create_issue', 'Create a new issue in a GitHub repository.', ['owner', 'repo', 'title', 'body']);
+    const update = tool('update_issue', 'Update an existing issue in a GitHub repository.', ['owner', 'repo', 'issue_number', 'title', 'body']);
+    expect(pairRenames([create], [update])).toEqual([]);
   });
 
   it('does not pair empty definitions on their emptiness', () => {

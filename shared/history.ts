@@ -49,8 +49,9 @@ export const historyFilterSchema = z
     until: isoTime.optional(),
     /**
      * Words to find in tool names, server, host, resources, note and (redacted) parameters. Each
-     * word must occur; a word matches tokens it begins (`pass` finds `passwd`); `notes.md` finds
-     * the adjacent tokens `notes` `md`. Case and accents are ignored.
+     * word must occur; the last word also matches words it begins (search as you type: `pass`
+     * finds `passwd`); `notes.md` finds the adjacent words `notes` `md`. Case and accents are
+     * ignored.
      */
     text: z.string().max(200).optional(),
   })

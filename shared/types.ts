@@ -188,8 +188,10 @@ export interface ServerView {
 export interface StatusView {
   version: string;
   paused: boolean;
-  /** Settings failed their integrity check: everything falls back to ask. */
+  /** Settings or pins failed their integrity check: everything falls back to ask. */
   tampered: boolean;
+  /** What failed its check and what changed compared with the last version Airlock wrote. */
+  integrity: Array<{ file: string; changes: string[]; detectedAt: string }>;
   /** The audit log cannot be written: calls are refused until it can. */
   auditProblem?: string;
   holdBudgetMs: number;

@@ -3,6 +3,8 @@
  * functions) and the browser-mode WebSocket adapter must expose exactly the operations and events
  * in `shared/contract.ts`, behave the same against a real core, and refuse strangers.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { commandNames, eventNames, operationNames, queryNames, type ApiClient, type EventName } from '../shared/contract';
@@ -18,9 +20,12 @@ import {
   type IpcInvokeEventLike,
 } from '../electron/shell/contract-ipc';
 import { isTrustedSender } from '../electron/shell/sender';
-import { APP_ORIGIN } from '../electron/shell/protocol';
+import { notificationText } from '../electron/shell/notification-text';
+import { APP_ORIGIN, resolveInside } from '../electron/shell/protocol';
+import { quitDecision, quitPrompt } from '../electron/shell/quit';
+import { createKeyProvider, sealedKeyFile } from '../electron/shell/safe-storage-key';
 import { bridgeApi } from '../renderer/src/api/bridge-client';
-import { cleanupHomes, startCore, waitFor, type TestCore } from './helpers/harness';
+import { cleanupHomes, makeHome, startCore, waitFor, type TestCore } from './helpers/harness';
 
 type Handler = (event: IpcInvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -180,7 +185,9 @@ describe('contract adapters: Electron IPC and WebSocket from one map', () => {
       const viaIpc: Array<[string, unknown]> = [];
       raw.ws.on('message', (data) => {
         const message = JSON.parse(String(data));
-        if (message.event && message.event !== 'hello') viaWs.push([message.event, message.payload]);
+        // Events raised in one turn travel as one frame ({events: [...]}); single ones as {event, payload}.
+        const events: Array<{ event: string; payload: unknown }> = Array.isArray(message.events) ? message.events : message.event ? [message] : [];
+        for (const { event, payload } of events) if (event !== 'hello') viaWs.push([event, payload]);
       });
       for (const event of eventNames) ipc.on(event, (payload) => viaIpc.push([event, payload]));
       // A real command through the IPC bridge: the core's own events fan out to both.
@@ -264,5 +271,88 @@ describe('contract adapters: Electron IPC and WebSocket from one map', () => {
     expect(JSON.stringify({ status: t.core.status(), servers: t.core.serverViews(), rules: t.core.settings.data.rules })).toBe(before);
     // Event channels are main → page only: the page cannot invoke them.
     await expect(electron.ipcRenderer.invoke(eventChannel('pendingAdded'), {})).rejects.toThrow(/No handler/);
+  });
+});
+
+describe('shell pieces that run without Electron', () => {
+  afterAll(cleanupHomes);
+
+  /** A stand-in for Electron's safeStorage: reversible, but only with this instance's secret. */
+  function fakeSafeStorage(secret = 'keychain-1', available = true, backend = 'gnome_libsecret') {
+    return {
+      isEncryptionAvailable: () => available,
+      getSelectedStorageBackend: () => backend,
+      encryptString: (text: string) => Buffer.from(`${secret}:${Buffer.from(text).toString('base64')}`),
+      decryptString: (sealed: Buffer) => {
+        const [owner, body] = sealed.toString().split(':');
+        if (owner !== secret) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+        return Buffer.from(body!, 'base64').toString();
+      },
+    };
+  }
+
+  it('the secret store key is sealed by the keychain: stable across restarts, unreadable without it', () => {
+    const home = makeHome();
+    const first = createKeyProvider(home, fakeSafeStorage());
+    expect(first.provider.kind).toBe('safeStorage');
+    expect(first.note).toBeUndefined();
+    const key = first.provider.getKey();
+    expect(key).toHaveLength(32);
+    // The file on disk is the sealed form, never the key itself, and private to the user.
+    const file = sealedKeyFile(home);
+    expect(fs.readFileSync(file).includes(key)).toBe(false);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+    // A restart unseals the same key.
+    expect(createKeyProvider(home, fakeSafeStorage()).provider.getKey().equals(key)).toBe(true);
+    // Another user's (or machine's) keychain cannot.
+    expect(() => createKeyProvider(home, fakeSafeStorage('keychain-2')).provider.getKey()).toThrow(/cannot be unsealed/);
+  });
+
+  it('without a real keychain it says so and falls back to the key file', () => {
+    const home = makeHome();
+    const plain = createKeyProvider(home, fakeSafeStorage('k', true, 'basic_text'));
+    expect(plain.provider.kind).toBe('file');
+    expect(plain.note).toMatch(/keychain is not available.*basic_text/);
+    expect(plain.provider.getKey()).toHaveLength(32);
+    expect(createKeyProvider(home, fakeSafeStorage('k', false)).provider.kind).toBe('file');
+  });
+
+  it('app:// serves only files inside the renderer folder', () => {
+    const root = '/opt/airlock/renderer';
+    expect(resolveInside(root, '/')).toBe(path.join(root, 'index.html'));
+    expect(resolveInside(root, '/assets/index.js')).toBe(path.join(root, 'assets/index.js'));
+    for (const escape of ['/../main.js', '/%2e%2e/%2e%2e/etc/passwd', '/assets/../../secrets.json', '/%E0%A4%A']) expect(resolveInside(root, escape), escape).toBeUndefined();
+  });
+
+  it('quitting with calls waiting asks first, and only "Quit and deny them" quits', () => {
+    expect(quitDecision(0, () => 0)).toBe(true);
+    const asked: string[] = [];
+    expect(quitDecision(3, (o) => (asked.push(String(o.message)), 0))).toBe(false);
+    expect(quitDecision(1, (o) => (asked.push(String(o.message)), 1))).toBe(true);
+    expect(asked).toEqual(['3 calls are waiting for you.', '1 call is waiting for you.']);
+    expect(quitPrompt(2).buttons).toEqual(['Keep Airlock running', 'Quit and deny them']);
+  });
+
+  it('notifications show hidden characters as marks and bound the length', () => {
+    const text = notificationText({
+      kind: 'call',
+      id: 'x',
+      hash: '0'.repeat(64),
+      method: 'tools/call',
+      server: 'demo',
+      target: 'send\u200Bemail\u001b[2J',
+      host: { name: 'claude\u202Ecode', version: '1', session: 's', transport: 'stdio' },
+      arguments: {},
+      secrets: [],
+      resources: [{ kind: 'path', raw: 'x', resolved: '/tmp/'.padEnd(400, 'a'), pointer: '/path' }],
+      operation: { claimed: 'write', assessed: 'write', effective: 'write', reasons: [] },
+      authority: { kind: 'local', command: 'node', args: [], cwd: '/', envNames: [] },
+      receivedAt: 0,
+      holdDeadline: 0,
+      expired: false,
+    });
+    expect(text.title).toBe('demo wants to run send⟨ZWSP⟩email⟨ESC⟩[2J');
+    expect(text.body).toContain('claude⟨RLO⟩code');
+    expect(text.body.length).toBeLessThan(200);
   });
 });

@@ -12,11 +12,11 @@ describe('elicitation', () => {
         required: ['username', 'password'],
       },
     });
-    expect(findings.filter((f) => f.severity === 'high').map((f) => f.path)).toEqual(['requestedSchema.properties.password', 'requestedSchema.properties.code']);
+    expect(findings.filter((f) => f.severity === 'high').map((f) => f.path)).toEqual(['requestedSchema.properties.code', 'requestedSchema.properties.password']);
     expect(findings.every((f) => f.path !== 'requestedSchema.properties.username')).toBe(true);
   });
 
-  it.each(['api_key', 'githubToken', 'client_secret', 'passphrase', 'otp'])('flags a field named %s', (name) => {
+  it.each(['api_key', 'githubToken', 'client_secret', 'passphrase', 'otp', 'key', 'license_key'])('flags a field named %s', (name) => {
     const findings = scanElicitation({ message: 'Setup', requestedSchema: { type: 'object', properties: { [name]: { type: 'string' } } } });
     expect(highestSeverity(findings)).toBe('high');
   });
@@ -75,8 +75,8 @@ describe('sampling', () => {
       ],
     });
     expect(findings.map((f) => [f.kind, f.severity, f.path])).toEqual([
-      ['concealment', 'high', 'systemPrompt'],
       ['hidden-instruction', 'high', 'messages.1.content.1.text'],
+      ['concealment', 'high', 'systemPrompt'],
     ]);
   });
 

@@ -188,6 +188,8 @@ describe('protect and unprotect, host by host', () => {
       host: 'cursor',
       args: ['--project', project],
       expected: [{ file: local, key: 'site-tools', airlockName: 'site-tools', entry: (t) => at(jsonc(t), 'mcpServers', 'site-tools') }],
+      // A file written on one line stays on one line.
+      extraChecks: (texts) => expect(texts.get(local)!.trimEnd().split('\n')).toHaveLength(1),
     });
   });
 

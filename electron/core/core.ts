@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { AuditEntry, CallEntry } from '../../shared/audit';
 import { ApiFailure, type CoreApi } from '../../shared/contract';
 import { errorResponse, ErrorCodes, progressTokenOf, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from '../../shared/jsonrpc';
@@ -39,6 +40,7 @@ import * as refusals from './refusals';
 import { ensurePrivateDir } from './secure-fs';
 import { HostSession, type Downstream, type GateResult, type SessionServices } from './session';
 import { SettingsStore } from './settings';
+import { Integrity, type TamperReport } from './integrity';
 import { childEnvNames } from './upstream/child-env';
 import { StdioUpstream } from './upstream/stdio';
 import { FileKeyProvider, SecretStore, secretEnvNames, secretStoreFile, serverSecretId, serverSecretPrefix, type KeyProvider } from './secret-store';
@@ -110,6 +112,8 @@ export class Core implements SessionServices {
   private readonly defaultCwd: string;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly relists = new Map<string, NodeJS.Timeout>();
+  private readonly keyProvider: KeyProvider;
+  private readonly unwatch: Array<() => void> = [];
   private stopped = false;
   private readonly mode: 'service' | 'offline';
 
@@ -119,8 +123,11 @@ export class Core implements SessionServices {
     ensurePrivateDir(this.paths.home);
     this.releaseLock = options.lock === false ? () => {} : acquireCoreLock(this.paths.lock);
     try {
-      this.settings = new SettingsStore(this.paths.settings);
-      this.pins = new PinStore(this.paths.pins);
+      const keyProvider = options.keyProvider ?? new FileKeyProvider(this.paths.home);
+      this.keyProvider = keyProvider;
+      const integrity = new Integrity(keyProvider);
+      this.settings = new SettingsStore(this.paths.settings, integrity);
+      this.pins = new PinStore(this.paths.pins, integrity);
       this.audit = new AuditLog(this.paths.auditDir);
       this.audit.open();
     } catch (error) {
@@ -131,15 +138,14 @@ export class Core implements SessionServices {
     this.holdBudgetOverride = options.holdBudgetMs;
     this.defaultCwd = options.defaultCwd ?? process.cwd();
     this.guard = new DefinitionGuard(this.pins, {
-      trustOnFirstUse: () => this.settings.data.trustOnFirstUse,
+      trustOnFirstUse: () => this.trustOnFirstUse,
       specHash: (server) => sha256Hex(canonicalJson(this.settings.data.servers[server]?.spec ?? null)),
       otherServerTools: (server) => this.otherServerTools(server),
       reviewChanged: (review, change) => this.reviewChanged(review, change),
       decided: (server, decision, items, by) => this.definitionsDecided(server, decision, items, by),
     });
-    const keyProvider = options.keyProvider ?? new FileKeyProvider(this.paths.home);
-    this.secrets = new SecretStore(secretStoreFile(this.paths.home), keyProvider);
-    this.hosts = new HostsService(this, keyProvider, options.hosts);
+    this.secrets = new SecretStore(secretStoreFile(this.paths.home), this.keyProvider);
+    this.hosts = new HostsService(this, this.keyProvider, options.hosts);
     this.api = this.buildApi();
     this.audit.onAppend((record) => this.events.emit('audit', record));
     // The UI's banner follows the log: shown when it cannot be written, gone when it can again.
@@ -156,6 +162,8 @@ export class Core implements SessionServices {
       this.record({ type: 'event', event: 'audit-recovered', detail: `an incomplete last line (${note.bytes} bytes) was moved to ${note.quarantinedTo}` });
     }
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-started', detail: `pid ${process.pid}` });
+    for (const report of this.tamperReports()) this.integrityFailed(report);
+    if (this.mode === 'service') this.watchIntegrity();
   }
 
   get holdBudgetMs(): number {
@@ -175,7 +183,7 @@ export class Core implements SessionServices {
     let refusal: string | undefined;
     if (this.stopped) refusal = refusals.NOT_RUNNING;
     else if (!record) refusal = refusals.unknownServer(serverName);
-    else if (record.revoked) refusal = refusals.revoked(serverName);
+    else if (this.revocationOf(serverName)) refusal = refusals.revoked(serverName);
     const session = new HostSession(placeholder, downstream, this, refusal);
     this.sessions.add(session);
     void session.start().then(() => this.emitServers());
@@ -240,15 +248,15 @@ export class Core implements SessionServices {
       if (findings.length > 0) item.findings = findings;
       if (pin.lastChange) item.diff = pin.lastChange;
     }
-    if (!record || record.revoked) return this.refuse(described, request, 'revoke', refusals.revoked(session.serverName));
-    if (this.settings.data.paused) return this.refuse(described, request, 'pause', refusals.PAUSED);
+    if (!record || this.revocationOf(session.serverName)) return this.refuse(described, request, 'revoke', refusals.revoked(session.serverName));
+    if (this.paused) return this.refuse(described, request, 'pause', refusals.PAUSED);
     // Resources read by URI from a template were never listed; only listed ones are pinned.
     if (method !== 'resources/read' || session.observed.has(key)) {
       const state = this.guard.callable(session.serverName, key, session.observed.get(key));
       if (state !== 'approved') return this.refuse(described, request, 'withheld', refusals.withheld(item.target, state));
     }
 
-    const verdict = evaluatePolicy(this.settings.data.rules, item.server, item.target);
+    const verdict = evaluatePolicy(this.rules, item.server, item.target);
     if (verdict.action === 'deny') {
       return this.refuse(described, request, 'rule', refusals.deniedByRule(item.target, item.server), verdict.rule!.id);
     }
@@ -608,9 +616,9 @@ export class Core implements SessionServices {
       return decision === 'allow' ? { forward: true } : { forward: false, response: refused(by === 'timeout') };
     };
 
-    if (!record || record.revoked) return decide('deny', 'revoke');
-    if (this.settings.data.paused) return decide('deny', 'pause');
-    const verdict = evaluatePolicy(this.settings.data.rules, server, method);
+    if (!record || this.revocationOf(server)) return decide('deny', 'revoke');
+    if (this.paused) return decide('deny', 'pause');
+    const verdict = evaluatePolicy(this.rules, server, method);
     if (verdict.action === 'deny') return decide('deny', 'rule', verdict.rule!.id);
     if (verdict.action === 'allow') return decide('allow', 'rule', verdict.rule!.id);
     if (session.sessionGrants.has(grantKey(method, method))) return decide('allow', 'session-grant');
@@ -775,6 +783,70 @@ export class Core implements SessionServices {
     this.emitStatus();
   }
 
+  // ── effective settings: what a file edited outside Airlock may not loosen ────────
+
+  private integrityFailed(report: TamperReport): void {
+    this.record({ type: 'event', event: 'integrity-failed', detail: `${report.file} was edited outside Airlock: ${report.changes.slice(0, 10).join('; ')}` });
+    this.events.emit('integrityAlert', report);
+    this.emitStatus();
+  }
+
+  /** Notices settings or pins edited while Airlock runs (a poll, so it works on every file system). */
+  private watchIntegrity(): void {
+    for (const store of [this.settings, this.pins]) {
+      const listener = () => {
+        if (this.stopped || store.tamper || !store.changedOnDisk()) return;
+        store.reload();
+        if (store.tamper) this.integrityFailed(store.tamper);
+      };
+      fs.watchFile(store.file, { interval: 1000, persistent: false }, listener);
+      this.unwatch.push(() => fs.unwatchFile(store.file, listener));
+    }
+  }
+
+  tamperReports(): TamperReport[] {
+    return [this.settings.tamper, this.pins.tamper].filter((r): r is TamperReport => r !== undefined);
+  }
+
+  /** Allow rules from a tampered settings file are not trusted: everything falls back to ask. */
+  private get rules(): Rule[] {
+    const rules = this.settings.data.rules;
+    return this.settings.tamper ? rules.filter((r) => r.action !== 'allow') : rules;
+  }
+
+  private get paused(): boolean {
+    return this.settings.data.paused || (this.settings.tamper !== undefined && this.settings.trustedData?.paused === true);
+  }
+
+  private get trustOnFirstUse(): boolean {
+    return this.settings.tamper === undefined && this.settings.data.trustOnFirstUse;
+  }
+
+  /**
+   * A server's revocation as it stands. Under a tamper alert, a revocation the edit removed still
+   * holds, and a server the edit added or whose launch command it changed is blocked until accepted.
+   */
+  revocationOf(name: string): { at: string; by: string } | undefined {
+    const record = this.settings.data.servers[name];
+    if (!record) return undefined;
+    if (record.revoked) return record.revoked;
+    const tamper = this.settings.tamper;
+    if (!tamper) return undefined;
+    const trusted = this.settings.trustedData?.servers[name];
+    if (trusted?.revoked) return trusted.revoked;
+    if (!trusted || canonicalJson(trusted.spec) !== canonicalJson(record.spec)) return { at: tamper.detectedAt, by: 'integrity check' };
+    return undefined;
+  }
+
+  /** The person accepts settings edited outside Airlock (after reading what changed). */
+  acceptSettings(): void {
+    if (!this.settings.tamper) return;
+    this.settings.acceptCurrent();
+    this.record({ type: 'event', event: 'integrity-accepted', by: 'person', detail: 'settings.json as it is now' });
+    this.emitStatus();
+    this.emitServers();
+  }
+
   pendingItems(): PendingItem[] {
     return [...this.queue.list().map((h) => h.item), ...this.guard.reviewsList()].sort((a, b) => a.receivedAt - b.receivedAt);
   }
@@ -782,8 +854,9 @@ export class Core implements SessionServices {
   status(): StatusView {
     return {
       version: VERSION,
-      paused: this.settings.data.paused,
-      tampered: false,
+      paused: this.paused,
+      tampered: this.tamperReports().length > 0,
+      integrity: this.tamperReports(),
       ...(this.audit.problem ? { auditProblem: this.audit.problem } : {}),
       holdBudgetMs: this.holdBudgetMs,
       trustOnFirstUse: this.settings.data.trustOnFirstUse,
@@ -800,9 +873,9 @@ export class Core implements SessionServices {
         return {
           name: record.name,
           spec: redactSpec(record),
-          state: record.revoked ? 'revoked' : sessions > 0 ? 'running' : 'idle',
+          state: this.revocationOf(record.name) ? 'revoked' : sessions > 0 ? 'running' : 'idle',
           sessions,
-          ...(record.revoked ? { revoked: record.revoked } : {}),
+          ...(this.revocationOf(record.name) ? { revoked: this.revocationOf(record.name)! } : {}),
           authority: this.authorityOf(record),
           rules: this.settings.data.rules.filter((r) => r.server === record.name),
         };
@@ -868,6 +941,10 @@ export class Core implements SessionServices {
         this.updateSettings(change);
         return this.status();
       },
+      acceptSettings: () => {
+        this.acceptSettings();
+        return this.status();
+      },
       removeRule: ({ id }) => {
         this.removeRule(id, 'person');
         return { ok: true as const };
@@ -882,6 +959,7 @@ export class Core implements SessionServices {
     this.hosts.stopWatching();
     for (const timer of this.timers) clearTimeout(timer);
     for (const timer of this.relists.values()) clearTimeout(timer);
+    for (const stop of this.unwatch) stop();
     for (const held of this.queue.list()) held.settle({ kind: 'deny', by: 'host-gone' });
     const sessions = [...this.sessions];
     for (const session of sessions) session.close();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { historySettingsSchema, type HistorySettings } from '../../shared/history';
 import type { Rule, ServerRecord } from '../../shared/types';
-import { readJsonFile, writePrivateFileAtomic } from './secure-fs';
+import { differsOnDisk, readSigned, readText, writeSigned, type Integrity, type SignedRead, type TamperReport } from './integrity';
 
 const stdioSpec = z
   .object({
@@ -82,29 +82,57 @@ export class SettingsError extends Error {}
  */
 export class SettingsStore {
   private current: Settings;
+  /** Set when settings.json failed its integrity check: until a person accepts, Airlock falls back to asking. */
+  tamper: TamperReport | undefined;
+  /** The last settings Airlock wrote itself, when known (the baseline for a tamper report). */
+  private trusted: Settings | undefined;
+  private lastText: string | undefined;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly integrity: Integrity,
+  ) {
     this.current = this.read();
   }
 
-  private read(): Settings {
-    let raw: unknown;
-    try {
-      raw = readJsonFile(this.file);
-    } catch (error) {
-      throw new SettingsError(`${(error as Error).message}. Fix it or move it aside; Airlock will not guess.`);
-    }
-    if (raw === undefined) return defaultSettings();
+  private parse(raw: unknown, what: string): Settings {
     const parsed = settingsSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new SettingsError(`${this.file} is not valid Airlock settings (${issue.path.join('.') || 'root'}: ${issue.message}).`);
+      throw new SettingsError(`${what} is not valid Airlock settings (${issue.path.join('.') || 'root'}: ${issue.message}).`);
     }
     return parsed.data as Settings;
   }
 
+  private read(): Settings {
+    let signed: SignedRead;
+    try {
+      this.lastText = readText(this.file);
+      signed = readSigned(this.file, this.integrity);
+    } catch (error) {
+      throw new SettingsError(`${(error as Error).message}. Fix it or move it aside; Airlock will not guess.`);
+    }
+    this.tamper = signed.tamper;
+    try {
+      this.trusted = signed.trusted === undefined ? undefined : this.parse(signed.trusted, `${this.file}.trusted`);
+    } catch {
+      this.trusted = undefined;
+    }
+    return signed.content === undefined ? defaultSettings() : this.parse(signed.content, this.file);
+  }
+
   get data(): Readonly<Settings> {
     return this.current;
+  }
+
+  /** The baseline a tampered file is compared with; undefined when unknown. */
+  get trustedData(): Readonly<Settings> | undefined {
+    return this.trusted;
+  }
+
+  /** Someone other than this store wrote the file since it last read or wrote it. */
+  changedOnDisk(): boolean {
+    return differsOnDisk(this.file, this.lastText);
   }
 
   /** Re-reads the file (another process may have changed it while no core was running). */
@@ -117,8 +145,16 @@ export class SettingsStore {
     const draft = structuredClone(this.current);
     mutate(draft);
     const checked = settingsSchema.parse(draft) as Settings;
-    writePrivateFileAtomic(this.file, `${JSON.stringify(checked, null, 2)}\n`);
+    this.lastText = writeSigned(this.file, checked, this.integrity, this.tamper === undefined);
     this.current = checked;
+    if (this.tamper === undefined) this.trusted = checked;
     return checked;
+  }
+
+  /** The person looked at what changed outside Airlock and accepts it: sign the current settings. */
+  acceptCurrent(): void {
+    this.tamper = undefined;
+    this.lastText = writeSigned(this.file, this.current, this.integrity, true);
+    this.trusted = this.current;
   }
 }

@@ -4,7 +4,7 @@
  * impersonation attempt rather than an accident.
  */
 import { skeleton } from './confusables';
-import { makeFinding } from './finding';
+import { excerpt, makeFinding } from './finding';
 import type { Finding } from '../types';
 
 export interface NameCollision {
@@ -46,10 +46,10 @@ export function findNameCollisions(toolsByServer: Readonly<Record<string, readon
               'confusable-name',
               'high',
               'name',
-              `“${tool}” looks like “${alike[0]!.tool}” from server ${alike[0]!.server} but is a different name; one of them may be impersonating the other.`,
+              `“${excerpt(tool)}” looks like “${excerpt(alike[0]!.tool)}” from server ${alike[0]!.server} but is a different name; one of them may be impersonating the other.`,
               { span: { start: 0, end: tool.length } },
             )
-          : makeFinding('name-collision', 'warn', 'name', `Server${same.length > 1 ? 's' : ''} ${same.map((offer) => offer.server).join(', ')} also offer${same.length > 1 ? '' : 's'} a tool named “${same[0]!.tool}”; a host may call the wrong one.`);
+          : makeFinding('name-collision', 'warn', 'name', `Server${same.length > 1 ? 's' : ''} ${same.map((offer) => offer.server).join(', ')} also offer${same.length > 1 ? '' : 's'} a tool named “${excerpt(same[0]!.tool)}”; a host may call the wrong one.`);
       collisions.push({ server, tool, otherServers: [...new Set(others.map((offer) => offer.server))].sort(), finding });
     }
   }

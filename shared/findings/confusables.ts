@@ -4,7 +4,7 @@
  * that make one tool pass for another. Scripts come from Unicode property escapes; the look-alike
  * table is the common subset of Unicode's confusables list for letters that imitate Latin.
  */
-import { makeFinding } from './finding';
+import { excerpt, makeFinding } from './finding';
 import type { Finding, Severity } from '../types';
 
 const LOOKALIKES: Record<string, string> = {
@@ -79,12 +79,12 @@ export function scanConfusableName(name: string, path: string, others: ReadonlyM
   const twin = others.size > 0 ? others.get(skeleton(name)) : undefined;
   // Differences of case or of `-`/`_` alone are the same name to a reader: a collision, not an imitation.
   if (twin !== undefined && twin.toLowerCase().replace(/-/g, '_') !== name.toLowerCase().replace(/-/g, '_')) {
-    findings.push(makeFinding('confusable-name', cap('high'), path, `“${name}” looks like “${twin}”, a tool of another server, but is a different name.`, { span: whole }));
+    findings.push(makeFinding('confusable-name', cap('high'), path, `“${excerpt(name)}” looks like “${excerpt(twin)}”, a tool of another server, but is a different name.`, { span: whole }));
   }
   if (!NOT_ASCII.test(name)) return findings;
 
   if (name.normalize('NFKC') !== name) {
-    findings.push(makeFinding('confusable-name', cap('high'), path, `The name uses styled or fullwidth characters that read as “${name.normalize('NFKC')}”.`, { span: whole }));
+    findings.push(makeFinding('confusable-name', cap('high'), path, `The name uses styled or fullwidth characters that read as “${excerpt(name.normalize('NFKC'))}”.`, { span: whole }));
     return findings;
   }
   const letters: Array<{ character: string; index: number; script: string }> = [];
@@ -105,14 +105,14 @@ export function scanConfusableName(name: string, path: string, others: ReadonlyM
         'confusable-name',
         cap('high'),
         path,
-        `The name mixes Latin with ${first.script} letters such as ${describeCharacter(first.character)}, so it passes for “${imitated(name)}”.`,
+        `The name mixes Latin with ${first.script} letters such as ${describeCharacter(first.character)}, so it passes for “${excerpt(imitated(name))}”.`,
         { span: { start: first.index, end: first.index + first.character.length } },
       ),
     );
   } else if (letters.length > 0 && lookalikes.length === letters.length) {
     const first = lookalikes[0]!;
     findings.push(
-      makeFinding('confusable-name', cap('high'), path, `Every letter of the name imitates a Latin one (such as ${describeCharacter(first.character)}), so it passes for “${imitated(name)}”.`, {
+      makeFinding('confusable-name', cap('high'), path, `Every letter of the name imitates a Latin one (such as ${describeCharacter(first.character)}), so it passes for “${excerpt(imitated(name))}”.`, {
         span: whole,
       }),
     );

@@ -8,7 +8,8 @@ import { isPlainObject } from '../jsonrpc';
 import { visibleStrings } from './collect';
 import { tidyFindings } from './finding';
 import { scanArgumentNames, scanParameters } from './parameters';
-import { prepareContext, scanString, type ScanContext } from './text';
+import { prepareContext, type ScanContext } from './context';
+import { scanString } from './text';
 import type { DefinitionKind, Finding } from '../types';
 
 export function scanDefinition(kind: DefinitionKind, definition: unknown, context: ScanContext = {}): Finding[] {

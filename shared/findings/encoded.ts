@@ -4,7 +4,7 @@
  * to readable text are reported, so hashes, keys and images stay quiet.
  */
 import { bytesToText, decodeBase64, decodeHex, isReadableText } from './encoding';
-import { makeFinding } from './finding';
+import { excerpt, makeFinding } from './finding';
 import { findSensitivePaths } from './sensitive-paths';
 import { candidateRules, COMMENT_DIRECTIVE } from './phrases';
 import { profileOf } from './words';
@@ -15,6 +15,8 @@ const BASE64_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 const HEX_RUN = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Fa-f])/g;
 const ESCAPED_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){8,}/g;
 const ALL_HEX = /^[0-9A-Fa-f]+$/;
+/** More payloads than this in one string add nothing for a person. */
+const MAX_FINDINGS = 20;
 
 function decodeRun(run: string, encoding: 'base64' | 'hex' | 'escaped-hex'): string | undefined {
   if (encoding === 'escaped-hex') return bytesToText(decodeHex(run.replace(/\\x/g, '')));
@@ -60,7 +62,7 @@ export function scanEncoded(text: string, path: string): Finding[] {
   ];
   for (const [pattern, encoding] of candidates) {
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    for (let match = pattern.exec(text); match && findings.length < MAX_FINDINGS; match = pattern.exec(text)) {
       const span = { start: match.index, end: match.index + match[0].length };
       if (seen.some((other) => other.start <= span.start && span.end <= other.end)) continue;
       if (encoding === 'base64' && ALL_HEX.test(match[0])) continue; // read as hex above
@@ -69,8 +71,8 @@ export function scanEncoded(text: string, path: string): Finding[] {
       seen.push(span);
       const instruction = readsAsInstruction(decoded);
       const message = instruction
-        ? `${NAMES[encoding]} decodes to instructions the model can read but a person cannot: “${decoded}”.`
-        : `${NAMES[encoding]} decodes to readable text a person cannot see at a glance: “${decoded}”.`;
+        ? `${NAMES[encoding]} decodes to instructions the model can read but a person cannot: “${excerpt(decoded)}”.`
+        : `${NAMES[encoding]} decodes to readable text a person cannot see at a glance: “${excerpt(decoded)}”.`;
       findings.push(makeFinding('encoded-payload', instruction ? 'high' : 'warn', path, message, { span, decoded }));
     }
   }

@@ -46,8 +46,19 @@ export function makeFinding(
 ): Finding {
   const finding: Finding = { kind, severity, path, message };
   if (extra.span) finding.span = extra.span;
-  if (extra.decoded !== undefined) finding.decoded = extra.decoded;
+  if (extra.decoded !== undefined) finding.decoded = extra.decoded.length > MAX_DECODED ? excerpt(extra.decoded, MAX_DECODED) : extra.decoded;
   return finding;
+}
+
+/** Decoded text kept on a finding: enough to read any real instruction, bounded against floods. */
+export const MAX_DECODED = 4000;
+
+/** A short quotation for a message, so that one sentence stays one sentence however long the text. */
+export function excerpt(text: string, max = 80): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  if (/[\ud800-\udbff]/.test(text[cut - 1] ?? '')) cut--;
+  return `${text.slice(0, cut)}…`;
 }
 
 export function maxSeverity(a: Severity, b: Severity): Severity {
@@ -61,21 +72,18 @@ export function highestSeverity(findings: readonly Finding[]): Severity | undefi
   return highest;
 }
 
-function sameSpot(a: Finding, b: Finding): boolean {
-  return a.kind === b.kind && a.path === b.path && a.span?.start === b.span?.start && a.span?.end === b.span?.end;
-}
-
 /**
  * Keeps one finding per kind and spot (the most serious, then the first), then orders by path and
  * position so a card reads top to bottom.
  */
 export function tidyFindings(findings: Finding[]): Finding[] {
-  const kept: Finding[] = [];
+  const bySpot = new Map<string, Finding>();
   for (const finding of findings) {
-    const twin = kept.findIndex((other) => sameSpot(other, finding));
-    if (twin < 0) kept.push(finding);
-    else if (SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept[twin]!.severity]) kept[twin] = finding;
+    const spot = `${finding.kind}\u0000${finding.path}\u0000${finding.span?.start ?? ''}\u0000${finding.span?.end ?? ''}`;
+    const twin = bySpot.get(spot);
+    if (!twin || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[twin.severity]) bySpot.set(spot, finding);
   }
+  const kept = [...bySpot.values()];
   return kept.sort(
     (a, b) =>
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||

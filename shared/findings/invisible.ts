@@ -6,7 +6,7 @@
  */
 import { decodeTagRun, isBidiControl, isHiddenCharacter, isTagCharacter, isVariationSelector } from '../visible';
 import { bytesToText, isReadableText } from './encoding';
-import { isNameRole, makeFinding, type StringRole } from './finding';
+import { excerpt, isNameRole, makeFinding, type StringRole } from './finding';
 import type { Finding, Severity } from '../types';
 
 const MAYBE_HIDDEN = /[^\x00-\x7f]/;
@@ -19,6 +19,8 @@ const JOINING_SCRIPT_LETTER = /[\p{L}\p{M}]/u;
 const LATIN_OR_COMMON = /[\p{Script=Latin}\p{Script=Common}]/u;
 const RIGHT_TO_LEFT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 
+/** More runs than this in one string add nothing for a person. */
+const MAX_FINDINGS = 20;
 const BLACK_FLAG = 0x1f3f4;
 const CANCEL_TAG = 0xe007f;
 const LANGUAGE_TAG = 0xe0001;
@@ -63,9 +65,9 @@ function characterAt(points: CodePointAt[], position: number): string {
   return point ? String.fromCodePoint(point.codePoint) : '';
 }
 
-/** The last visible character before `position`, looking past variation selectors and skin tones. */
+/** The last visible character before `position`, looking past a few variation selectors and skin tones. */
 function visibleBefore(points: CodePointAt[], position: number): string {
-  for (let k = position - 1; k >= 0; k--) {
+  for (let k = position - 1; k >= Math.max(0, position - 4); k--) {
     const { codePoint } = points[k]!;
     if (isVariationSelector(codePoint) || (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff)) continue;
     return String.fromCodePoint(codePoint);
@@ -76,11 +78,11 @@ function visibleBefore(points: CodePointAt[], position: number): string {
 /** Whether a hidden character is doing an ordinary job where it stands. */
 function isExpected(points: CodePointAt[], position: number): boolean {
   const { codePoint, category } = points[position]!;
-  const before = visibleBefore(points, position);
-  const after = characterAt(points, position + 1);
-  if (codePoint === 0x200d && EMOJI.test(before) && EMOJI.test(after)) return true; // emoji ZWJ sequence
-  if ((codePoint === 0x200d || codePoint === 0x200c) && [before, after].some((c) => JOINING_SCRIPT_LETTER.test(c) && !LATIN_OR_COMMON.test(c))) {
-    return true;
+  if (codePoint === 0x200d || codePoint === 0x200c) {
+    const before = visibleBefore(points, position);
+    const after = characterAt(points, position + 1);
+    if (codePoint === 0x200d && EMOJI.test(before) && EMOJI.test(after)) return true; // emoji ZWJ sequence
+    return [before, after].some((c) => JOINING_SCRIPT_LETTER.test(c) && !LATIN_OR_COMMON.test(c));
   }
   if (category === 'variation') {
     // One selector after its base character; a second one in a row has no display purpose.
@@ -131,7 +133,7 @@ function judgeRun(run: Run, text: string, role: StringRole, path: string, points
   if (categories.has('tag')) {
     if (isFlagSequence(points, startPoint, startPoint + count)) return undefined;
     const decoded = decodeTagRun(run.codePoints.filter((codePoint) => isTagCharacter(codePoint) && codePoint !== CANCEL_TAG && codePoint !== LANGUAGE_TAG));
-    return makeFinding('invisible-character', 'high', path, `Invisible Unicode tag characters spell out text the model reads but a person cannot see: “${decoded}”.`, { span, decoded });
+    return makeFinding('invisible-character', 'high', path, `Invisible Unicode tag characters spell out text the model reads but a person cannot see: “${excerpt(decoded)}”.`, { span, decoded });
   }
   if (categories.has('override')) {
     return makeFinding('invisible-character', 'high', path, `A bidirectional override (${describeRun(run.codePoints)}) shows the text in a different order from the one the model reads.`, { span });
@@ -143,7 +145,7 @@ function judgeRun(run: Run, text: string, role: StringRole, path: string, points
   if (categories.has('variation') && categories.size === 1) {
     const decoded = count > 1 ? decodeVariationRun(run.codePoints) : undefined;
     if (decoded !== undefined) {
-      return makeFinding('invisible-character', 'high', path, `A run of ${count} variation selectors encodes hidden text: “${decoded}”.`, { span, decoded });
+      return makeFinding('invisible-character', 'high', path, `A run of ${count} variation selectors encodes hidden text: “${excerpt(decoded)}”.`, { span, decoded });
     }
     return makeFinding('invisible-character', escalate(count > 1 ? 'high' : 'warn'), path, `${count === 1 ? 'A variation selector' : `${count} variation selectors`} (${describeRun(run.codePoints)}) sit where no emoji needs them; they are invisible.`, { span });
   }
@@ -173,7 +175,7 @@ export function scanInvisible(text: string, path: string, role: StringRole): Fin
   const points = codePointsOf(text, role);
   const findings: Finding[] = [];
   let position = 0;
-  while (position < points.length) {
+  while (position < points.length && findings.length < MAX_FINDINGS) {
     if (points[position]!.category === undefined) {
       position++;
       continue;

@@ -8,7 +8,7 @@
 import { identifierTokens, schemaKeywordShape } from '../definitions';
 import { isPlainObject, type JsonObject } from '../jsonrpc';
 import { isSecretKey, secretKindOfValue } from '../secrets';
-import { makeFinding, type VisibleString } from './finding';
+import { excerpt, makeFinding, type VisibleString } from './finding';
 import { sensitiveIdentifier } from './sensitive-paths';
 import type { Finding, Severity } from '../types';
 
@@ -87,14 +87,15 @@ function scanProperty({ name, schema, path }: SchemaProperty): Finding[] {
   const hidden = describedAsHidden(schema);
   const redirects = [...tokens].some((token) => REDIRECT_WORDS.has(token));
   const report = (severity: Severity, message: string) => findings.push(makeFinding('suspicious-parameter', severity, path, message));
+  const shown = excerpt(name);
 
   const named = sensitiveIdentifier(name);
-  if (named?.secret) report('high', `The parameter “${name}” is named after ${named.label}: the model is asked to read it and pass it to this tool.`);
+  if (named?.secret) report('high', `The parameter “${shown}” is named after ${named.label}: the model is asked to read it and pass it to this tool.`);
   else if (asksForSecret(name)) {
-    report(hidden ? 'high' : 'warn', `The parameter “${name}” asks the model for a secret, which it may fill from anything it has read.`);
+    report(hidden ? 'high' : 'warn', `The parameter “${shown}” asks the model for a secret, which it may fill from anything it has read.`);
   }
   if (CONTEXT_HARVEST.some(([a, b]) => tokens.has(a) && tokens.has(b))) {
-    report(hidden ? 'high' : 'warn', `The parameter “${name}” asks the model for its own context (instructions, history or environment).`);
+    report(hidden ? 'high' : 'warn', `The parameter “${shown}” asks the model for its own context (instructions, history or environment).`);
   }
 
   let defaultFlagged = false;
@@ -102,19 +103,19 @@ function scanProperty({ name, schema, path }: SchemaProperty): Finding[] {
     for (const value of stringsIn(schema[keyword])) {
       const secretKind = secretKindOfValue(value);
       if (secretKind) {
-        report('high', `The ${keyword} of “${name}” carries a credential (${secretKind}) that the model would send without anyone typing it.`);
+        report('high', `The ${keyword} of “${shown}” carries a credential (${secretKind}) that the model would send without anyone typing it.`);
         defaultFlagged = true;
       } else if (EMAIL.test(value)) {
-        report(redirects || hidden ? 'high' : 'warn', `The ${keyword} of “${name}” quietly sends to ${value} unless the model changes it.`);
+        report(redirects || hidden ? 'high' : 'warn', `The ${keyword} of “${shown}” quietly sends to ${excerpt(value)} unless the model changes it.`);
         defaultFlagged = true;
       } else if (URL_WITH_HOST.test(value) && (redirects || hidden)) {
-        report('high', `The ${keyword} of “${name}” quietly points at ${URL_WITH_HOST.exec(value)![0]} unless the model changes it.`);
+        report('high', `The ${keyword} of “${shown}” quietly points at ${excerpt(URL_WITH_HOST.exec(value)![0])} unless the model changes it.`);
         defaultFlagged = true;
       }
     }
   }
   if (hidden && !defaultFlagged) {
-    report('warn', `“${name}” is described as internal or not to be changed, which invites a person to skip it while the model fills it.`);
+    report('warn', `“${shown}” is described as internal or not to be changed, which invites a person to skip it while the model fills it.`);
   }
   return findings;
 }
@@ -143,7 +144,7 @@ export function scanParameters(inputSchema: unknown, basePath: string, strings: 
     const pattern = QUOTED(property.name);
     const source = seriousTexts.find((item) => !item.path.startsWith(`${property.path}.`) && pattern.test(item.text));
     if (source) {
-      results.push(makeFinding('suspicious-parameter', 'high', property.path, `An instruction at ${source.path} tells the model what to put in “${property.name}”.`));
+      results.push(makeFinding('suspicious-parameter', 'high', property.path, `An instruction at ${source.path} tells the model what to put in “${excerpt(property.name)}”.`));
     }
   }
   return results;
@@ -153,5 +154,5 @@ export function scanParameters(inputSchema: unknown, basePath: string, strings: 
 export function scanArgumentNames(names: ReadonlyArray<{ name: string; path: string }>): Finding[] {
   return names
     .filter(({ name }) => sensitiveIdentifier(name)?.secret || asksForSecret(name))
-    .map(({ name, path }) => makeFinding('suspicious-parameter', 'warn', path, `The argument “${name}” asks for a secret.`));
+    .map(({ name, path }) => makeFinding('suspicious-parameter', 'warn', path, `The argument “${excerpt(name)}” asks for a secret.`));
 }

@@ -6,8 +6,9 @@
  *
  * Each rule is a signal. Some are damning alone (`high`). Most are ordinary enough in honest
  * documentation that alone they only `warn`, and become `high` when the same string also carries
- * a damning signal, an outside address to send data to, a secret file to read, or three
- * different kinds of directive at once: injected instructions rarely come alone.
+ * a damning signal, an outside address to send data to, a secret file to read, an encoded
+ * instruction, or three different kinds of directive at once: injected instructions rarely come
+ * alone. Naming another server's tool while giving orders is shadowing, and `high` as well.
  *
  * Patterns use bounded windows (`{0,60}`) and no nested quantifiers over overlapping classes,
  * so each runs in linear time on hostile input.
@@ -71,7 +72,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     'hidden-instruction',
     'high',
     '<',
-    '<\\s*\\/?\\s*(?:important|system|sys|instructions?|admin(?:istrator)?|secret|hidden|assistant|developer|override|critical|mandatory)\\b[^<>\\n]{0,60}>',
+    '<\\s*(?:\\/\\s*)?(?:important|system|sys|instructions?|admin(?:istrator)?|secret|hidden|assistant|developer|override|critical|mandatory)\\b[^<>\\n]{0,60}>',
     'A pseudo-tag such as <IMPORTANT> marks out instructions aimed at the model.',
   ),
   rule(
@@ -160,7 +161,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     "\\b(?:the\\s+)?(?:tool|request|call|function)\\s+(?:will\\s+)?(?:errors?|fails?|crash(?:es)?|breaks?|(?:will\\s+)?not\\s+work|won't\\s+work|does\\s+not\\s+work|doesn't\\s+work)\\s+(?:without|unless|if\\s+(?:you\\s+)?(?:do\\s+not|don't))\\b|\\bthis\\s+is\\s+(?:a\\s+)?(?:strict\\s+)?(?:compliance|security|legal|regulatory|mandatory|required|audit)\\s+(?:requirement|policy|measure|rule|obligation)\\b",
     'Pressures the model with a claimed failure or requirement.',
   ),
-  rule('padding', 'hidden-instruction', 'escalate', '\n', '(?:[ \\t]*\\n){10,}(?=[ \\t]*\\S)', 'Text continues after many blank lines, below what a short preview shows.'),
+  rule('padding', 'hidden-instruction', 'escalate', '\n', '(?<![ \\t\\n])(?:[ \\t]*\\n){10,}(?=[ \\t]*\\S)', 'Text continues after many blank lines, below what a short preview shows.'),
   rule(
     'shell',
     'hidden-instruction',

@@ -2,12 +2,14 @@
  * Findings on what a server asks of the host: an elicitation (a form for the person, or a URL to
  * open) and a sampling request (messages and a system prompt for the host's model).
  */
+import { identifierTokens } from '../definitions';
 import { isPlainObject, type JsonObject } from '../jsonrpc';
 import { addSchema } from './collect';
-import { makeFinding, type VisibleString } from './finding';
+import { excerpt, makeFinding, tidyFindings, type VisibleString } from './finding';
 import { asksForSecret } from './parameters';
 import { sensitiveIdentifier } from './sensitive-paths';
-import { prepareContext, scanString, type ScanContext } from './text';
+import { prepareContext, type ScanContext } from './context';
+import { scanString } from './text';
 import type { Finding } from '../types';
 
 const SECRET_PROSE =
@@ -44,18 +46,18 @@ function scanElicitationUrl(url: string): Finding[] {
   if (!parsed) return [makeFinding('suspicious-parameter', 'high', 'url', 'The link to open is not a URL Airlock can read.', { span: whole })];
   const { scheme, host, hasUserInfo } = parsed;
   if (scheme !== 'https' && !(scheme === 'http' && LOOPBACK.test(host))) {
-    return [makeFinding('suspicious-parameter', 'high', 'url', `The link uses “${scheme}:”, which should never be opened from a server's request.`, { span: whole })];
+    return [makeFinding('suspicious-parameter', 'high', 'url', `The link uses “${excerpt(scheme)}:”, which should never be opened from a server's request.`, { span: whole })];
   }
   const findings: Finding[] = [];
   if (hasUserInfo) {
-    findings.push(makeFinding('suspicious-parameter', 'high', 'url', `The link hides its real host behind a user name: it opens ${host}.`, { span: whole }));
+    findings.push(makeFinding('suspicious-parameter', 'high', 'url', `The link hides its real host behind a user name: it opens ${excerpt(host)}.`, { span: whole }));
   }
   if (host.includes('xn--') || /[^\x00-\x7f]/.test(host)) {
-    findings.push(makeFinding('confusable-name', 'high', 'url', `The host ${host} uses international characters that can imitate a familiar domain.`, { span: whole }));
+    findings.push(makeFinding('confusable-name', 'high', 'url', `The host ${excerpt(host)} uses international characters that can imitate a familiar domain.`, { span: whole }));
   } else if (IP_LITERAL.test(host) && !LOOPBACK.test(host)) {
-    findings.push(makeFinding('suspicious-parameter', 'warn', 'url', `The link opens a bare IP address (${host}) rather than a named site.`, { span: whole }));
+    findings.push(makeFinding('suspicious-parameter', 'warn', 'url', `The link opens a bare IP address (${excerpt(host)}) rather than a named site.`, { span: whole }));
   }
-  if (findings.length === 0) findings.push(makeFinding('suspicious-parameter', 'info', 'url', `The link opens ${host}.`, { span: whole }));
+  if (findings.length === 0) findings.push(makeFinding('suspicious-parameter', 'info', 'url', `The link opens ${excerpt(host)}.`, { span: whole }));
   return findings;
 }
 
@@ -65,10 +67,16 @@ function scanRequestedFields(schema: unknown): Finding[] {
   const findings: Finding[] = [];
   for (const [name, field] of Object.entries(schema.properties as JsonObject)) {
     const texts = isPlainObject(field) ? [field.title, field.description].filter((text): text is string => typeof text === 'string') : [];
-    const secret = asksForSecret(name) || sensitiveIdentifier(name)?.secret || texts.some((text) => SECRET_PROSE.test(text)) || (isPlainObject(field) && field.format === 'password');
+    // In a form a person fills, a bare "key" is an API or licence key far more often than a lookup key.
+    const secret =
+      asksForSecret(name) ||
+      identifierTokens(name).some((token) => token === 'key' || token === 'keys' || token === 'pin') ||
+      sensitiveIdentifier(name)?.secret ||
+      texts.some((text) => SECRET_PROSE.test(text)) ||
+      (isPlainObject(field) && field.format === 'password');
     if (secret) {
       findings.push(
-        makeFinding('suspicious-parameter', 'high', `requestedSchema.properties.${name}`, `The form asks you for a secret (“${name}”); servers must never collect secrets through a form.`),
+        makeFinding('suspicious-parameter', 'high', `requestedSchema.properties.${name}`, `The form asks you for a secret (“${excerpt(name)}”); servers must never collect secrets through a form.`),
       );
     }
   }
@@ -87,7 +95,7 @@ export function scanElicitation(params: unknown, context: ScanContext = {}): Fin
     addSchema(params.requestedSchema, 'requestedSchema', strings);
     findings.push(...scanRequestedFields(params.requestedSchema));
   }
-  return [...scanStrings(strings, context), ...findings];
+  return tidyFindings([...scanStrings(strings, context), ...findings]);
 }
 
 function addContent(content: unknown, path: string, into: VisibleString[]): void {
@@ -105,5 +113,5 @@ export function scanSampling(params: unknown, context: ScanContext = {}): Findin
   if (params.includeContext === 'allServers') {
     findings.push(makeFinding('cross-tool-reference', 'warn', 'includeContext', 'The server asks for context from all your servers, not only its own, to be sent to the model.'));
   }
-  return findings;
+  return tidyFindings(findings);
 }

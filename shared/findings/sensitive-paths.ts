@@ -5,7 +5,7 @@
  * A mention is worth a look; a mention next to "read", "send" or "contents of" is an attempt.
  */
 import { identifierTokens } from '../definitions';
-import { makeFinding, type StringRole } from './finding';
+import { excerpt, makeFinding, type StringRole } from './finding';
 import { Anchors, profileOf, type Profile } from './words';
 import type { Finding, Severity } from '../types';
 
@@ -62,7 +62,7 @@ const PATH_TARGETS: SensitiveTarget[] = [
     true,
     `\\bclaude_desktop_config\\.json\\b|\\.claude\\.json\\b|\\.claude${SEP}\\.?credentials\\b|\\.cursor${SEP}mcp\\.json\\b|\\bwindsurf${SEP}mcp_config\\.json\\b|\\.vscode${SEP}mcp\\.json\\b|\\.gemini${SEP}settings\\.json\\b|\\.codex${SEP}(?:auth|config)\\b|(?:\\.config|Application Support|AppData${SEP}Roaming)${SEP}Airlock\\b|\\bAIRLOCK_HOME\\b`,
   ),
-  target('a key or certificate file', false, `\\b[\\w.-]+\\.(?:pem|p12|pfx|ppk|jks|keystore)\\b|\\bcredentials\\.json\\b|\\bservice[-_]account[\\w-]*\\.json\\b`),
+  target('a key or certificate file', false, `(?<![\\w.-])[\\w.-]+\\.(?:pem|p12|pfx|ppk|jks|keystore)\\b|\\bcredentials\\.json\\b|\\bservice[-_]account[\\w-]*\\.json\\b`),
 ];
 
 /**
@@ -110,6 +110,10 @@ function clauseAround(text: string, start: number, end: number): string {
   return `${before.slice(from)} ${after.slice(0, stop)}`;
 }
 const PATH_CHARACTER = /[^\s'"`()<>[\]{},;]/;
+/** Longer than any real path; keeps widening linear on hostile input. */
+const MAX_PATH_LENGTH = 256;
+/** More mentions than this in one string add nothing for a person. */
+const MAX_HITS = 20;
 
 interface Hit {
   start: number;
@@ -120,8 +124,10 @@ interface Hit {
 
 /** Widens a hit to the whole path around it (`~/.ssh/id_rsa`, not just `id_rsa`). */
 function widen(text: string, start: number, end: number): { start: number; end: number } {
-  while (start > 0 && PATH_CHARACTER.test(text[start - 1]!)) start--;
-  while (end < text.length && PATH_CHARACTER.test(text[end]!)) end++;
+  const floor = Math.max(0, start - MAX_PATH_LENGTH);
+  const ceiling = Math.min(text.length, end + MAX_PATH_LENGTH);
+  while (start > floor && PATH_CHARACTER.test(text[start - 1]!)) start--;
+  while (end < ceiling && PATH_CHARACTER.test(text[end]!)) end++;
   while (end > start + 1 && /[.:!?]/.test(text[end - 1]!)) end--;
   return { start, end };
 }
@@ -153,11 +159,11 @@ export function findSensitivePaths(text: string, profile: Profile = profileOf(te
   const hits: Hit[] = [];
   for (const { label, secret, pattern } of PATH_TARGETS) {
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    for (let match = pattern.exec(text); match && hits.length < MAX_HITS * PATH_TARGETS.length; match = pattern.exec(text)) {
       hits.push({ ...widen(text, match.index, match.index + match[0].length), label, secret });
     }
   }
-  return mergeHits(hits).map(({ start, end, label, secret }) => ({
+  return mergeHits(hits).slice(0, MAX_HITS).map(({ start, end, label, secret }) => ({
     span: { start, end },
     label,
     secret,
@@ -199,8 +205,8 @@ export function scanSensitivePaths(text: string, path: string, role: StringRole,
   return findSensitivePaths(text, profile).map((mention) => {
     const severity = role === 'uri' ? (mention.secret ? 'warn' : 'info') : pathSeverity(mention);
     const message = mention.withVerb
-      ? `Asks for ${mention.label} (${text.slice(mention.span.start, mention.span.end)}) to be read or sent.`
-      : `Mentions ${mention.label} (${text.slice(mention.span.start, mention.span.end)}).`;
+      ? `Asks for ${mention.label} (${excerpt(text.slice(mention.span.start, mention.span.end))}) to be read or sent.`
+      : `Mentions ${mention.label} (${excerpt(text.slice(mention.span.start, mention.span.end))}).`;
     return makeFinding('sensitive-path', severity, path, message, { span: mention.span });
   });
 }

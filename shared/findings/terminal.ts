@@ -4,7 +4,7 @@
  * text, plant links whose target differs from what is shown, or write to the clipboard.
  */
 import { decodeBase64, bytesToText } from './encoding';
-import { makeFinding, type StringRole, isNameRole } from './finding';
+import { excerpt, isNameRole, makeFinding, type StringRole } from './finding';
 import type { Finding, Severity } from '../types';
 
 export interface TerminalSequence {
@@ -31,6 +31,8 @@ const HAS_TERMINAL_CONTROL = /[\x1b\x80-\x9f]/;
 const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]|\r(?!\n)/g;
 const HAS_OTHER_CONTROL = new RegExp(OTHER_CONTROL.source);
 
+/** More sequences than this in one string add nothing for a person. */
+const MAX_FINDINGS = 20;
 const CURSOR_OR_ERASE = new Set('ABCDEFGHJKSTfdsu'.split(''));
 
 export function terminalSequences(text: string): TerminalSequence[] {
@@ -86,7 +88,7 @@ function readSequence(sequence: string): Reading {
     if (command === '8') {
       const target = content.split(';').slice(2).join(';');
       if (!target) return { severity: 'warn', message: 'A terminal hyperlink ends here.' };
-      return { severity: 'high', message: `A terminal hyperlink sends a click to ${hostOf(target)}, whatever text it shows.`, decoded: target };
+      return { severity: 'high', message: `A terminal hyperlink sends a click to ${excerpt(hostOf(target))}, whatever text it shows.`, decoded: target };
     }
     if (command === '52') {
       const payload = content.split(';').slice(2).join(';');
@@ -111,6 +113,7 @@ export function scanTerminal(text: string, path: string, role: StringRole): Find
     const severity = isNameRole(role) ? 'high' : reading.severity;
     const span = { start: sequence.start, end: sequence.end };
     if (severity === 'high') {
+      if (findings.length >= MAX_FINDINGS) continue;
       findings.push(makeFinding('ansi-escape', severity, path, reading.message, { span, ...(reading.decoded !== undefined ? { decoded: reading.decoded } : {}) }));
     } else if (cosmetic) cosmetic.count++;
     else cosmetic = { first: sequence, count: 1 };
@@ -121,8 +124,9 @@ export function scanTerminal(text: string, path: string, role: StringRole): Find
     findings.push(makeFinding('ansi-escape', 'warn', path, message, { span: { start: first.start, end: first.end } }));
   }
   // Controls inside an escape sequence (the BEL that ends an OSC) belong to it.
-  const sequences = terminalSequences(text);
-  const controls = [...text.matchAll(OTHER_CONTROL)].filter((match) => !sequences.some((sequence) => sequence.start <= match.index && match.index < sequence.end));
+  const inSequence = new Uint8Array(text.length);
+  for (const sequence of terminalSequences(text)) inSequence.fill(1, sequence.start, sequence.end);
+  const controls = [...text.matchAll(OTHER_CONTROL)].filter((match) => !inSequence[match.index]);
   if (controls.length > 0) {
     const first = controls[0]!;
     const overwrites = controls.some((match) => match[0] === '\b' || match[0] === '\r');

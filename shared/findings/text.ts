@@ -1,216 +1,22 @@
 /**
  * Scans one string the model reads: hidden characters and terminal escapes on the raw text, then
  * sensitive paths, encoded payloads and directive phrases on its reading (hidden characters
- * removed), with spans mapped back to the raw text.
+ * removed), with spans mapped back to the raw text. Names get the checks that suit names.
  */
 import { identifierTokens } from '../definitions';
-import { scanConfusableName, skeleton } from './confusables';
+import { scanConfusableName } from './confusables';
+import { prepareContext, type PreparedContext, type ScanContext } from './context';
+import { scanPhrases } from './directives';
 import { scanEncoded } from './encoded';
-import { isNameRole, isValueRole, makeFinding, type StringRole, type VisibleString } from './finding';
+import { isNameRole, tidyFindings, type StringRole, type VisibleString } from './finding';
 import { scanInvisible } from './invisible';
-import { candidateRules, COMMENT, COMMENT_DIRECTIVE, VALUE_DIRECTIVE, type SignalClass } from './phrases';
 import { originalSpan, readingOf } from './reading';
 import { scanSensitivePaths } from './sensitive-paths';
 import { scanTerminal } from './terminal';
-import { profileOf, type Profile } from './words';
-import type { Finding, FindingKind, Severity } from '../types';
-
-/** What the scanner knows beyond the string itself. */
-export interface ScanContext {
-  /** Tool names offered by the person's other servers: naming one is reaching across servers. */
-  otherServerTools?: readonly string[];
-}
-
-export interface PreparedContext {
-  /** Other servers' tool names with a separator or a capital inside (`send_email`, `sendEmail`). */
-  compoundTools: ReadonlySet<string>;
-  /** Other servers' one-word tool names (`search`), by lower case; these need quoting to count. */
-  plainTools: ReadonlyMap<string, string>;
-  /** Skeleton → name, for look-alikes of other servers' tools. */
-  otherSkeletons: ReadonlyMap<string, string>;
-  /** The definition's own name, which it may of course mention. */
-  ownName: string;
-}
+import { profileOf } from './words';
+import type { Finding } from '../types';
 
 const NO_SKELETONS: ReadonlyMap<string, string> = new Map();
-const prepared = new WeakMap<readonly string[], Omit<PreparedContext, 'ownName'>>();
-const NO_TOOLS: readonly string[] = [];
-const PLAIN_WORD = /^[A-Za-z]+$/;
-
-/** Builds the lookup tables once per list of other tools, however many definitions are scanned against it. */
-export function prepareContext(context: ScanContext, ownName: string): PreparedContext {
-  const tools = context.otherServerTools ?? NO_TOOLS;
-  let tables = prepared.get(tools);
-  if (!tables) {
-    const otherSkeletons = new Map<string, string>();
-    const compoundTools = new Set<string>();
-    const plainTools = new Map<string, string>();
-    for (const tool of tools) {
-      if (!otherSkeletons.has(skeleton(tool))) otherSkeletons.set(skeleton(tool), tool);
-      if (PLAIN_WORD.test(tool) && !/[a-z][A-Z]/.test(tool)) plainTools.set(tool.toLowerCase(), tool);
-      else compoundTools.add(tool);
-    }
-    tables = { compoundTools, plainTools, otherSkeletons };
-    prepared.set(tools, tables);
-  }
-  return { ...tables, ownName };
-}
-
-// ── Phrases ────────────────────────────────────────────────────────────────────────────────────
-
-type SignalName = SignalClass | 'named-tool' | 'comment' | 'value-directive';
-
-interface Signal {
-  signal: SignalName;
-  kind?: FindingKind;
-  grade: 'high' | 'escalate' | 'quiet' | 'signal' | 'info';
-  start: number;
-  end: number;
-  message: string;
-}
-
-const COMPOUND_IDENTIFIER = /[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)+|[A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*/g;
-const CODE_QUOTE = /[`'"]/;
-const TOOL_WORD_AFTER = /^[`'"]?\s+(?:tool|function|command)\b/i;
-const WORD = /\p{L}{2,}/gu;
-const OPEN_TAG_NAME = /^<\s*([a-z]+)/i;
-
-function namedToolSignal(name: string, start: number): Signal {
-  return {
-    signal: 'named-tool',
-    kind: 'cross-tool-reference',
-    grade: 'escalate',
-    start,
-    end: start + name.length,
-    message: `Names “${name}”, a tool of another server; a tool's description has no business steering another server's tools.`,
-  };
-}
-
-/** Other servers' tools named in the text. Plain words (`search`) count only when quoted or called a tool. */
-function namedTools(text: string, context: PreparedContext, profile: Profile): Signal[] {
-  const signals: Signal[] = [];
-  if (context.compoundTools.size > 0) {
-    COMPOUND_IDENTIFIER.lastIndex = 0;
-    for (let match = COMPOUND_IDENTIFIER.exec(text); match; match = COMPOUND_IDENTIFIER.exec(text)) {
-      if (context.compoundTools.has(match[0]) && match[0] !== context.ownName) signals.push(namedToolSignal(match[0], match.index));
-    }
-  }
-  if (context.plainTools.size > 0) {
-    for (const word of new Set(profile.words)) {
-      const name = context.plainTools.get(word);
-      if (name === undefined || name === context.ownName) continue;
-      for (let start = text.indexOf(name); start >= 0; start = text.indexOf(name, start + 1)) {
-        const end = start + name.length;
-        const wholeWord = !/[A-Za-z0-9_]/.test(text[start - 1] ?? '') && !/[A-Za-z0-9_]/.test(text[end] ?? '');
-        if (wholeWord && (CODE_QUOTE.test(text[start - 1] ?? '') || TOOL_WORD_AFTER.test(text.slice(end)))) signals.push(namedToolSignal(name, start));
-      }
-    }
-  }
-  return signals;
-}
-
-function commentSignals(text: string): Signal[] {
-  if (!text.includes('<!--') && !text.includes(']:')) return [];
-  const signals: Signal[] = [];
-  COMMENT.lastIndex = 0;
-  for (let match = COMMENT.exec(text); match; match = COMMENT.exec(text)) {
-    if (match[0].length === 0) {
-      COMMENT.lastIndex++;
-      continue;
-    }
-    const body = (match[1] ?? match[2] ?? '').trim();
-    const span = { start: match.index, end: match.index + match[0].length };
-    if (COMMENT_DIRECTIVE.test(body)) {
-      signals.push({ signal: 'comment', kind: 'hidden-instruction', grade: 'high', ...span, message: 'A comment, invisible once the text is rendered, carries instructions for the model.' });
-    } else if ((body.match(WORD)?.length ?? 0) >= 3) {
-      signals.push({ signal: 'comment', kind: 'hidden-instruction', grade: 'info', ...span, message: 'A comment hides text from the rendered view that the model still reads.' });
-    }
-  }
-  return signals;
-}
-
-/** Stretches an opening pseudo-tag (`<IMPORTANT>`) over the block it opens, up to its closing tag. */
-function coverBlock(text: string, signal: Signal): Signal {
-  const name = OPEN_TAG_NAME.exec(text.slice(signal.start, signal.end))?.[1];
-  if (!name) return signal;
-  const close = new RegExp(`<\\s*\\/\\s*${name}\\s*>`, 'i').exec(text.slice(signal.end));
-  return close ? { ...signal, end: signal.end + close.index + close[0].length } : signal;
-}
-
-function collectSignals(text: string, role: StringRole, context: PreparedContext, profile: Profile): Signal[] {
-  const signals: Signal[] = [];
-  for (const rule of candidateRules(profile)) {
-    rule.pattern.lastIndex = 0;
-    for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
-      if (match[0].length === 0) {
-        rule.pattern.lastIndex++;
-        continue;
-      }
-      const signal: Signal = { signal: rule.signal, grade: rule.grade, start: match.index, end: match.index + match[0].length, message: rule.message };
-      if (rule.kind) signal.kind = rule.kind;
-      signals.push(rule.signal === 'markup' ? coverBlock(text, signal) : signal);
-    }
-  }
-  signals.push(...namedTools(text, context, profile), ...commentSignals(text));
-  if (isValueRole(role) && VALUE_DIRECTIVE.test(text) && (text.match(WORD)?.length ?? 0) >= 5) {
-    signals.push({
-      signal: 'value-directive',
-      kind: 'hidden-instruction',
-      grade: 'escalate',
-      start: 0,
-      end: text.length,
-      message: 'A value the schema offers reads as an instruction; the model may follow it or send it on.',
-    });
-  }
-  return signals;
-}
-
-const DIRECTIVES: ReadonlySet<SignalName> = new Set(['addressed', 'precondition', 'steering', 'whenever', 'tool-call', 'override', 'concealment', 'value-directive']);
-const REACHES_ACROSS: ReadonlySet<SignalName> = new Set(['named-tool', 'cross-server']);
-const STEERS: ReadonlySet<SignalName> = new Set(['steering', 'whenever', 'precondition', 'addressed', 'tool-call', 'concealment', 'override']);
-
-function judge(signal: Signal, all: Signal[], damningOutside: boolean): Severity {
-  if (signal.grade === 'high') return 'high';
-  if (signal.grade === 'info') return 'info';
-  const others = all.filter((other) => other !== signal);
-  if (signal.grade === 'quiet') return others.some((other) => other.grade !== 'quiet' && other.grade !== 'info' && DIRECTIVES.has(other.signal)) ? 'warn' : 'info';
-  if (damningOutside || others.some((other) => other.grade === 'high' || other.signal === 'exfil-destination')) return 'high';
-  // Reaching into other servers' tools while giving orders is shadowing.
-  const reaches = all.some((s) => REACHES_ACROSS.has(s.signal));
-  if (reaches && all.some((s) => STEERS.has(s.signal) && s !== signal) && (REACHES_ACROSS.has(signal.signal) || signal.kind === 'cross-tool-reference')) return 'high';
-  const escalating = new Set(all.filter((s) => s.grade === 'escalate').map((s) => s.signal));
-  return escalating.size >= 3 ? 'high' : 'warn';
-}
-
-/** A marked-out block (`<IMPORTANT>…</IMPORTANT>`, a comment) already reports what is inside it. */
-function insideBlock(signal: Signal, signals: Signal[]): boolean {
-  return signals.some(
-    (block) =>
-      block !== signal &&
-      (block.signal === 'markup' || block.signal === 'comment') &&
-      block.grade === 'high' &&
-      block.kind === signal.kind &&
-      block.start <= signal.start &&
-      signal.end <= block.end &&
-      block.end - block.start > signal.end - signal.start,
-  );
-}
-
-/** Phrase findings in the coordinates of `text`. */
-export function scanPhrases(text: string, path: string, role: StringRole, context: PreparedContext, damningOutside: boolean, profile = profileOf(text)): Finding[] {
-  const signals = collectSignals(text, role, context, profile);
-  const findings: Finding[] = [];
-  for (const signal of signals) {
-    if (signal.grade === 'signal' || !signal.kind || insideBlock(signal, signals)) continue;
-    let severity = judge(signal, signals, damningOutside);
-    // Server instructions exist to instruct the model: orders there are expected unless something damning rides along.
-    if (role === 'instructions' && severity === 'warn' && signal.grade === 'escalate') severity = 'info';
-    findings.push(makeFinding(signal.kind, severity, path, signal.message, { span: { start: signal.start, end: signal.end } }));
-  }
-  return findings;
-}
-
-// ── One string ─────────────────────────────────────────────────────────────────────────────────
 
 /** Directives spelled out in an identifier (`ignore_previous_instructions`), reported on the whole name. */
 function scanIdentifierPhrases(name: string, path: string, context: PreparedContext): Finding[] {
@@ -223,15 +29,24 @@ function scanIdentifierPhrases(name: string, path: string, context: PreparedCont
     .map((finding) => ({ ...finding, span: { start: 0, end: name.length }, message: `In the name: ${finding.message.charAt(0).toLowerCase()}${finding.message.slice(1)}` }));
 }
 
-export function scanString(item: VisibleString, context: PreparedContext): Finding[] {
-  const { text, path, role } = item;
-  if (text.length === 0) return [];
+/**
+ * Findings on parameter names and keys depend on nothing but the name, and the same few names
+ * (`path`, `owner`, `limit`…) recur across a server's tools: each is judged once. Bounded.
+ */
+const identifierFindings = new Map<string, Finding[]>();
+const MAX_REMEMBERED_IDENTIFIERS = 4096;
+/** Longer names are rare and not worth remembering. */
+const MAX_REMEMBERED_LENGTH = 128;
+
+function scanIdentifier(text: string, path: string, role: StringRole, context: PreparedContext): Finding[] {
   const findings = [...scanInvisible(text, path, role), ...scanTerminal(text, path, role)];
-  if (isNameRole(role)) {
-    findings.push(...scanSensitivePaths(text, path, role), ...scanIdentifierPhrases(text, path, context));
-    if (role === 'name' || role === 'property-name') findings.push(...scanConfusableName(text, path, role === 'name' ? context.otherSkeletons : NO_SKELETONS, role === 'name'));
-    return findings;
-  }
+  findings.push(...scanSensitivePaths(text, path, role), ...scanIdentifierPhrases(text, path, context));
+  if (role === 'name' || role === 'property-name') findings.push(...scanConfusableName(text, path, role === 'name' ? context.otherSkeletons : NO_SKELETONS, role === 'name'));
+  return findings;
+}
+
+function scanProse(text: string, path: string, role: StringRole, context: PreparedContext): Finding[] {
+  const findings = [...scanInvisible(text, path, role), ...scanTerminal(text, path, role)];
   const reading = readingOf(text);
   const profile = profileOf(reading.text);
   const paths = scanSensitivePaths(reading.text, path, role, profile);
@@ -244,7 +59,23 @@ export function scanString(item: VisibleString, context: PreparedContext): Findi
   return findings;
 }
 
+export function scanString(item: VisibleString, context: PreparedContext): Finding[] {
+  const { text, path, role } = item;
+  if (text.length === 0) return [];
+  if (!isNameRole(role)) return scanProse(text, path, role, context);
+  // A tool's own name is judged against the other servers' names, so it is not remembered.
+  if (role === 'name' || text.length > MAX_REMEMBERED_LENGTH) return scanIdentifier(text, path, role, context);
+  const key = `${role}\u0000${text}`;
+  let known = identifierFindings.get(key);
+  if (!known) {
+    known = scanIdentifier(text, '', role, context);
+    if (identifierFindings.size >= MAX_REMEMBERED_IDENTIFIERS) identifierFindings.clear();
+    identifierFindings.set(key, known);
+  }
+  return known.map((finding) => ({ ...finding, path }));
+}
+
 /** Every finding for one piece of free text (resource contents, a message), as if it were a description. */
 export function scanText(text: string, path: string, context: ScanContext = {}): Finding[] {
-  return scanString({ text, path, role: 'text' }, prepareContext(context, ''));
+  return tidyFindings(scanString({ text, path, role: 'text' }, prepareContext(context, '')));
 }

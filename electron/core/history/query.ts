@@ -20,10 +20,12 @@ import { ftsQuery } from './text';
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
 /** How long one page may search before it answers with what it found and a cursor to go on. */
-export const PAGE_BUDGET_MS = 60;
+export const PAGE_BUDGET_MS = 40;
 /** Clock steps smaller than this cannot hide a record from a time-range filter. */
 const CLOCK_SLACK_MS = 10 * 60 * 1000;
 const PARAMS_PREVIEW_BYTES = 4096;
+/** Largest stretch of seqs one window query may cover. */
+const MAX_WINDOW = 262_144;
 
 export class HistoryUnavailable extends Error {}
 
@@ -136,9 +138,11 @@ function findSeqs(index: HistoryIndex, db: Database, p: Plan, table: 'calls' | '
     const now = performance.now();
     const left = budgetMs - (now - started);
     const perSeq = Math.max(now - windowStarted, 0.05) / window;
-    const affordable = Math.floor((left * 0.7) / perSeq);
+    // Half the time left, and at most 4× the last window: a cold stretch of the file can cost
+    // more per record than the warm one just measured.
+    const affordable = Math.floor((left * 0.5) / perSeq);
     if (affordable < 1024) return { seqs, next: hi };
-    window = Math.min(window * 8, affordable);
+    window = Math.min(window * 4, affordable, MAX_WINDOW);
   }
   return { seqs };
 }

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import type { HostId } from '../../../shared/hosts';
-import { isPlainObject } from '../../../shared/jsonrpc';
 import { parseDoc, serversIn, type HostDoc } from './documents';
 import { classifyEntry, type ClassifiedEntry } from './entries';
 import { readHostFile, type HostFileSnapshot } from './host-file';
@@ -96,8 +95,4 @@ export function scanHosts(env: HostEnv, projects: readonly string[], only?: Host
 export function normaliseProject(dir: string, env: HostEnv): string {
   const p = env.platform === 'win32' ? path.win32 : path.posix;
   return p.resolve(dir);
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value);
 }

@@ -110,14 +110,14 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
     }
   }
   for (const [key, name] of Object.entries(input.as ?? {})) {
-    if (!SERVER_NAME_PATTERN.test(name)) throw new HostsRequestError(`invalid Airlock name "${name}" for "${key}": use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    if (!SERVER_NAME_PATTERN.test(name)) throw new HostsRequestError(`invalid Airlock name "${name}" for "${key}": use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`, 'invalid-input');
   }
 
   const result: ProtectHostResult = { host: input.host, collisions: [], protected: [], alreadyProtected: [], skipped: [], files: [] };
   const candidates: Candidate[] = [];
   const batch = new Map<string, { spec: StdioServerSpec }>();
   const refuse = (config: ScannedConfig, key: string, reason: string) => {
-    if (explicit) throw new HostsRequestError(`cannot protect "${key}" in ${config.location.file}: ${reason}`);
+    if (explicit) throw new HostsRequestError(`cannot protect "${key}" in ${config.location.file}: ${reason}`, 'invalid-input');
     result.skipped.push({ file: config.location.file, key, reason });
   };
 
@@ -177,7 +177,15 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
     byFile.set(candidate.config.location.file, list);
   }
   for (const [file, list] of byFile) {
-    const backup = protectFile(ctx, file, list, added, by);
+    let backup: string;
+    try {
+      backup = protectFile(ctx, file, list, added, by);
+    } catch (error) {
+      // Files finished before this one stay protected (their records are complete); say so.
+      if (result.files.length === 0 || !(error instanceof Error)) throw error;
+      error.message += ` (Already protected before this failure: ${result.files.map((f) => f.file).join(', ')}.)`;
+      throw error;
+    }
     result.files.push({ file, backup });
     for (const c of list) {
       result.protected.push({ file, key: c.entry.key, airlockName: c.airlockName, reused: c.reuse, secretEnvNames: secretEnvNames(c.launch.env) });

@@ -183,7 +183,7 @@ function guard<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof HostsRequestError) throw new ApiFailure('not-found', error.message);
+    if (error instanceof HostsRequestError) throw new ApiFailure(error.code, error.message);
     if (error instanceof MalformedHostFile || error instanceof HostFileChanged) throw new ApiFailure('conflict', error.message);
     throw error;
   }

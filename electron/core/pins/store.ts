@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DefinitionDiff, DefinitionKind } from '../../../shared/types';
-import { readJsonFile, writePrivateFileAtomic } from '../secure-fs';
+import { differsOnDisk, readSigned, readText, writeSigned, type Integrity, type TamperReport } from '../integrity';
 
 export interface PinRecord {
   kind: DefinitionKind;
@@ -64,18 +64,30 @@ const pinsSchema = z
 
 export class PinsError extends Error {}
 
-/** Approved definitions per server, in one 0600 JSON file written atomically. */
+/**
+ * Approved definitions per server, in one signed 0600 JSON file written atomically. Pins edited
+ * outside Airlock are not used at all: every definition counts as unapproved until a person
+ * reviews it again, and the first decision replaces the edited file.
+ */
 export class PinStore {
   private current: PinsFile;
+  tamper: TamperReport | undefined;
+  private lastText: string | undefined;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly integrity: Integrity,
+  ) {
     this.current = this.read();
   }
 
   private read(): PinsFile {
     let raw: unknown;
     try {
-      raw = readJsonFile(this.file);
+      this.lastText = readText(this.file);
+      const signed = readSigned(this.file, this.integrity);
+      this.tamper = signed.tamper;
+      raw = signed.tamper ? undefined : signed.content;
     } catch (error) {
       throw new PinsError(`${(error as Error).message}. Fix it or move it aside; Airlock will not guess.`);
     }
@@ -86,6 +98,15 @@ export class PinStore {
       throw new PinsError(`${this.file} is not a valid pin file (${issue.path.join('.') || 'root'}: ${issue.message}).`);
     }
     return parsed.data as PinsFile;
+  }
+
+  /** Someone other than this store wrote the file since it last read or wrote it. */
+  changedOnDisk(): boolean {
+    return differsOnDisk(this.file, this.lastText);
+  }
+
+  reload(): void {
+    this.current = this.read();
   }
 
   get data(): Readonly<PinsFile> {
@@ -99,7 +120,8 @@ export class PinStore {
   update(mutate: (draft: PinsFile) => void): void {
     const draft = structuredClone(this.current);
     mutate(draft);
-    writePrivateFileAtomic(this.file, `${JSON.stringify(draft, null, 2)}\n`);
+    this.lastText = writeSigned(this.file, draft, this.integrity, true);
     this.current = draft;
+    this.tamper = undefined;
   }
 }

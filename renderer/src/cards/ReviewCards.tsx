@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DefinitionReview, DefinitionReviewItem, ElicitationReview, RootsReview, SamplingReview } from '../../../shared/types';
 import { actions, useAirlock } from '../state/store';
 import { Countdown } from '../ui/Countdown';
@@ -9,26 +9,36 @@ import { FoldedText, Visible } from '../ui/Visible';
 import { isSecretKey } from '../../../shared/secrets';
 import { HostLine, Kbd, RevokeButton, RevokeConfirm, Section } from './common';
 
-function RequestActions({ id, hash, approveLabel, denyLabel }: { id: string; hash: string; server: string; approveLabel: string; denyLabel: string }) {
+/**
+ * A server's request (sampling, elicitation, roots) is decided with the same contract commands as
+ * a call: approve {id, hash, scope} names exactly what was shown; deny carries an optional message.
+ */
+function RequestActions({ id, hash, approveLabel, denyLabel, what }: { id: string; hash: string; approveLabel: string; denyLabel: string; what: string }) {
   const busy = useAirlock((s) => Boolean(s.busy[id]));
   const draft = useAirlock((s) => s.denyDrafts[id] ?? '');
   return (
     <footer className="actions" aria-label="decision">
       <div className="action-row">
-        <button type="button" className="btn primary" disabled={busy} onClick={() => actions.approveRequest(id, hash)}>
+        <button type="button" className="btn primary" disabled={busy} onClick={() => actions.approve(id, hash, 'once', what)} aria-keyshortcuts="A">
           {approveLabel} <Kbd>A</Kbd>
+        </button>
+        <button type="button" className="btn" disabled={busy} onClick={() => actions.approve(id, hash, 'session', what)} aria-keyshortcuts="S">
+          Approve for this session <Kbd>S</Kbd>
         </button>
         <span className="spacer" />
         <input
           className="deny-message"
           type="text"
-          placeholder="Message to the server (optional)"
+          placeholder="Message (optional)"
           aria-label="Message to the server"
           maxLength={2000}
           value={draft}
           onChange={(e) => actions.setDraft(id, e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void actions.deny(id, draft);
+          }}
         />
-        <button type="button" className="btn" disabled={busy} onClick={() => actions.denyRequest(id, draft)}>
+        <button type="button" className="btn" disabled={busy} onClick={() => actions.deny(id, draft)} aria-keyshortcuts="D">
           {denyLabel} <Kbd>D</Kbd>
         </button>
       </div>
@@ -44,43 +54,65 @@ const STATE_LABEL: Record<DefinitionReviewItem['state'], string> = {
   removed: 'removed',
 };
 
+/** The prose a definition carries: a tool's description, the server's instructions. */
 function descriptionOf(definition: unknown): string | undefined {
+  if (typeof definition === 'string') return definition;
   if (typeof definition !== 'object' || definition === null) return undefined;
-  const d = (definition as { description?: unknown; instructions?: unknown }).description ?? (definition as { instructions?: unknown }).instructions;
-  return typeof d === 'string' ? d : typeof definition === 'string' ? definition : undefined;
+  const d = definition as { description?: unknown; instructions?: unknown };
+  const text = d.description ?? d.instructions;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** A one-line summary for definitions without prose: parameters of a tool, name and version of a server. */
+function summaryOf(definition: unknown): string | undefined {
+  if (typeof definition !== 'object' || definition === null) return undefined;
+  const d = definition as { inputSchema?: { properties?: Record<string, unknown> }; name?: unknown; version?: unknown; arguments?: Array<{ name?: unknown }> };
+  const params = d.inputSchema?.properties ? Object.keys(d.inputSchema.properties) : d.arguments?.map((a) => String(a.name ?? '?'));
+  if (params) return params.length > 0 ? `parameters: ${params.join(', ')}` : 'no parameters';
+  if (typeof d.name === 'string') return `${d.name}${typeof d.version === 'string' ? ` ${d.version}` : ''}`;
+  return undefined;
 }
 
 function DefinitionRow({ entry, checked, onToggle }: { entry: DefinitionReviewItem; checked: boolean; onToggle(): void }) {
   const [showDefinition, setShowDefinition] = useState(false);
   const description = descriptionOf(entry.definition);
+  const summary = summaryOf(entry.definition);
   const high = entry.findings.filter((f) => f.severity === 'high').length;
   return (
-    <li className={`definition state-${entry.state}`} data-key={entry.key}>
-      <label className="definition-head">
-        {entry.state !== 'approved' && <input type="checkbox" checked={checked} onChange={onToggle} aria-label={`approve ${entry.key}`} />}
-        <span className={`pin-state pin-${entry.state}`}>{STATE_LABEL[entry.state]}</span>
-        <span className="muted small">{entry.kind}</span>
-        <code className="definition-name">
-          <Visible text={entry.name} oneLine />
-        </code>
+    <li className={`definition state-${entry.state}${high ? ' has-high' : ''}`} data-key={entry.key}>
+      <div className="definition-head">
+        <label className="definition-pick">
+          {entry.state !== 'approved' && <input type="checkbox" checked={checked} onChange={onToggle} aria-label={`approve ${entry.key}`} />}
+          <span className={`pin-state pin-${entry.state}`}>{STATE_LABEL[entry.state]}</span>
+          <span className="muted small">{entry.kind}</span>
+          <code className="definition-name">
+            <Visible text={entry.name} oneLine />
+          </code>
+        </label>
         {entry.findings.length > 0 && (
           <span className={`finding-count${high ? ' high' : ''}`}>
             {entry.findings.length} finding{entry.findings.length === 1 ? '' : 's'}
           </span>
         )}
-      </label>
+        {summary && (
+          <span className="definition-summary muted small mono">
+            <Visible text={summary} oneLine />
+          </span>
+        )}
+        <span className="spacer" />
+        {entry.definition !== undefined && (
+          <button type="button" className="link small" onClick={() => setShowDefinition((v) => !v)} aria-expanded={showDefinition}>
+            {showDefinition ? 'hide definition' : 'full definition'}
+          </button>
+        )}
+      </div>
       {description !== undefined && (
-        <div className="description">
-          <HighlightedText text={description} findings={entry.findings} path="description" />
+        <div className="description definition-description">
+          <HighlightedText text={description} findings={entry.findings} path={entry.kind === 'instructions' ? 'instructions' : 'description'} />
         </div>
       )}
       <FindingList findings={entry.findings} />
       {entry.diff && <DefinitionDiffView diff={entry.diff} />}
-      {entry.definition !== undefined && (
-        <button type="button" className="link small" onClick={() => setShowDefinition((v) => !v)}>
-          {showDefinition ? 'hide the full definition' : 'show the full definition'}
-        </button>
-      )}
       {showDefinition && <JsonTree value={entry.definition} label={`definition of ${entry.name}`} />}
     </li>
   );
@@ -92,7 +124,16 @@ export function DefinitionsCard({ item }: { item: DefinitionReview }) {
   const undecided = item.items.filter((e) => e.state !== 'approved');
   const refs = (entries: DefinitionReviewItem[]) => entries.map((e) => ({ key: e.key, hash: e.hash }));
   // Pre-selected: everything without a high finding, so "Approve selected" is the careful default.
-  const [selected, setSelected] = useState<Set<string>>(() => new Set(undecided.filter((e) => !e.findings.some((f) => f.severity === 'high')).map((e) => e.key)));
+  const safeByDefault = (e: DefinitionReviewItem) => !e.findings.some((f) => f.severity === 'high');
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(undecided.filter(safeByDefault).map((e) => e.key)));
+  // The core may add definitions to an open card (more pages, a re-list): pre-select the new ones the same way.
+  const [known, setKnown] = useState<Set<string>>(() => new Set(item.items.map((e) => e.key)));
+  useEffect(() => {
+    const fresh = item.items.filter((e) => !known.has(e.key));
+    if (fresh.length === 0) return;
+    setKnown(new Set(item.items.map((e) => e.key)));
+    setSelected((current) => new Set([...current, ...fresh.filter((e) => e.state !== 'approved' && safeByDefault(e)).map((e) => e.key)]));
+  }, [item.items, known]);
   const busy = useAirlock((s) => Boolean(s.busy[item.id]));
   const toggle = (key: string) =>
     setSelected((current) => {
@@ -158,6 +199,13 @@ function messageText(message: unknown): string {
     .join('\n');
 }
 
+/** Everything the server sent besides what the card already shows (model preferences, context, tools…). */
+function otherParams(params: unknown): unknown {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return params;
+  const { messages: _m, systemPrompt: _s, maxTokens: _t, ...rest } = params as Record<string, unknown>;
+  return rest;
+}
+
 /** A server asks the host's model to write something. */
 export function SamplingCard({ item }: { item: SamplingReview }) {
   return (
@@ -193,14 +241,14 @@ export function SamplingCard({ item }: { item: SamplingReview }) {
         <p>
           max tokens: <b>{item.maxTokens ?? 'not set'}</b>
         </p>
-        <JsonTree value={item.params} label="other sampling parameters" />
+        <JsonTree value={otherParams(item.params)} label="other sampling parameters" />
       </Section>
       {item.findings.length > 0 && (
         <Section title="Findings">
           <FindingList findings={item.findings} />
         </Section>
       )}
-      <RequestActions id={item.id} hash={item.hash} server={item.server} approveLabel="Approve" denyLabel="Deny" />
+      <RequestActions id={item.id} hash={item.hash} what={`sampling for ${item.server}`} approveLabel="Approve" denyLabel="Deny" />
     </article>
   );
 }
@@ -252,7 +300,7 @@ export function ElicitationCard({ item }: { item: ElicitationReview }) {
           <FindingList findings={item.findings} />
         </Section>
       )}
-      <RequestActions id={item.id} hash={item.hash} server={item.server} approveLabel="Show to the host" denyLabel="Decline" />
+      <RequestActions id={item.id} hash={item.hash} what={`input requests from ${item.server}`} approveLabel="Show to the host" denyLabel="Decline" />
     </article>
   );
 }
@@ -272,7 +320,7 @@ export function RootsCard({ item }: { item: RootsReview }) {
       </header>
       <RevokeConfirm itemId={item.id} server={item.server} />
       <p className="muted card-section">Approving lets the host answer with its open folders (its roots). Denying answers with an error.</p>
-      <RequestActions id={item.id} hash={item.hash} server={item.server} approveLabel="Approve" denyLabel="Deny" />
+      <RequestActions id={item.id} hash={item.hash} what={`sharing roots with ${item.server}`} approveLabel="Approve" denyLabel="Deny" />
     </article>
   );
 }

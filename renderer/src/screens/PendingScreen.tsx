@@ -50,8 +50,11 @@ function useKeyboard(selected: PendingItem | undefined) {
         else if (key === 'd') void actions.rejectDefinitions(selected.id, undecided);
         else return;
       } else {
-        if (key === 'a') void actions.approveRequest(selected.id, selected.hash);
-        else if (key === 'd') void actions.denyRequest(selected.id, draft);
+        // Sampling, elicitation and roots requests use the same commands as calls.
+        const what = `${selected.kind} for ${selected.server}`;
+        if (key === 'a') void actions.approve(selected.id, selected.hash, 'once', what);
+        else if (key === 's') void actions.approve(selected.id, selected.hash, 'session', what);
+        else if (key === 'd') void actions.deny(selected.id, draft);
         else return;
       }
       e.preventDefault();

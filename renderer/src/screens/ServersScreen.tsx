@@ -24,7 +24,9 @@ function RuleRow({ rule }: { rule: Rule }) {
 function ServerCard({ server }: { server: ServerView }) {
   const [confirming, setConfirming] = useState(false);
   const busy = useAirlock((s) => Boolean(s.busy[`server:${server.name}`]));
-  const pending = useAirlock((s) => s.pending.filter((p) => p.server === server.name).length);
+  const pendingItems = useAirlock((s) => s.pending);
+  const pending = pendingItems.filter((p) => p.server === server.name).length;
+  const reviews = pendingItems.filter((p) => p.server === server.name && p.kind === 'definitions');
   const state = server.state === 'revoked' ? 'revoked' : server.state === 'running' ? 'running' : 'idle';
   return (
     <article className={`card server-card state-${state}`} data-server={server.name} aria-label={`server ${server.name}`}>
@@ -70,6 +72,32 @@ function ServerCard({ server }: { server: ServerView }) {
           Revoked {formatDateTime(server.revoked.at)} by {server.revoked.by}. Every request is refused until you restore it.
         </p>
       )}
+      {reviews.length > 0 && (
+        <section className="card-section" aria-label="definitions to review">
+          <h3>Definitions</h3>
+          <div>
+            {reviews.map((review) => (
+              <p key={review.id} className="review-link">
+                {review.kind === 'definitions' && (
+                  <span className="warn-text">
+                    {review.items.length} {review.reason === 'first-sight' ? 'new' : 'changed'} definition{review.items.length === 1 ? '' : 's'} withheld until you review them.{' '}
+                  </span>
+                )}
+                <button
+                  type="button"
+                  className="btn small"
+                  onClick={() => {
+                    actions.show('pending');
+                    actions.select(review.id);
+                  }}
+                >
+                  Review
+                </button>
+              </p>
+            ))}
+          </div>
+        </section>
+      )}
       <section className="card-section" aria-label="permission story">
         <h3>Permission story</h3>
         <AuthorityView authority={server.authority} />
@@ -87,6 +115,49 @@ function ServerCard({ server }: { server: ServerView }) {
         )}
       </section>
     </article>
+  );
+}
+
+/** Loosening settings: only here, in the window, never from a file or socket an agent can reach. */
+function Settings() {
+  const status = useAirlock((s) => s.status);
+  const busy = useAirlock((s) => Boolean(s.busy.settings));
+  if (!status) return null;
+  return (
+    <section className="card settings" aria-label="settings">
+      <label className="setting">
+        <input
+          type="checkbox"
+          checked={status.trustOnFirstUse}
+          disabled={busy}
+          onChange={(e) => actions.updateSettings({ trustOnFirstUse: e.target.checked })}
+        />
+        <span>
+          <strong>Trust on first use</strong>
+          <span className="muted small"> — approve a new server’s first tool set without a review (recorded in the log). Changes are still reviewed.</span>
+        </span>
+      </label>
+      <label className="setting">
+        <span>
+          <strong>Hold time</strong>
+          <span className="muted small"> — how long a call waits for you before the agent is told it is waiting in Airlock</span>
+        </span>
+        <select
+          value={String(status.holdBudgetMs)}
+          disabled={busy}
+          onChange={(e) => actions.updateSettings({ holdBudgetMs: Number(e.target.value) })}
+          aria-label="Hold time"
+        >
+          {[...new Set([15_000, 30_000, 50_000, 120_000, 300_000, status.holdBudgetMs])]
+            .sort((a, b) => a - b)
+            .map((ms) => (
+              <option key={ms} value={ms}>
+                {ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_000} min`}
+              </option>
+            ))}
+        </select>
+      </label>
+    </section>
   );
 }
 
@@ -109,6 +180,7 @@ export function ServersScreen() {
   }
   return (
     <div className="servers">
+      <Settings />
       {servers.map((server) => (
         <ServerCard key={server.name} server={server} />
       ))}

@@ -131,12 +131,12 @@ async function run<N extends CommandName>(name: N, input: InputOf<N>, busyKey?: 
     notify('Not connected to Airlock; nothing was changed.', 'error');
     return undefined;
   }
-  if (busyKey) {
-    if (useAirlock.getState().busy[busyKey]) return undefined;
-    useAirlock.setState((s) => ({ busy: { ...s.busy, [busyKey]: true } }));
-  }
+  if (busyKey && useAirlock.getState().busy[busyKey]) return undefined;
+  // The request leaves first; marking the card busy (a re-render) comes after, off the critical path.
+  const sent = api.call(name, input);
+  if (busyKey) useAirlock.setState((s) => ({ busy: { ...s.busy, [busyKey]: true } }));
   try {
-    return await api.call(name, input);
+    return await sent;
   } catch (error) {
     notify((error as Error).message, 'error');
     return undefined;
@@ -150,23 +150,10 @@ async function run<N extends CommandName>(name: N, input: InputOf<N>, busyKey?: 
   }
 }
 
-/**
- * Commands the review cards need that the contract does not carry yet (the core's metadata work
- * adds them). Until then the core answers "unknown operation", which surfaces as a notice.
- */
-export interface ReviewCommands {
-  approveRequest: { id: string; hash: string };
-  denyRequest: { id: string; message?: string };
-}
-
 /** A definition on a review card, named by the fingerprint the person saw. */
 export interface DefinitionRef {
   key: string;
   hash: string;
-}
-
-async function runReview<N extends keyof ReviewCommands>(name: N, input: ReviewCommands[N], busyKey: string): Promise<unknown> {
-  return run(name as unknown as CommandName, input as never, busyKey);
 }
 
 export const actions = {
@@ -189,13 +176,7 @@ export const actions = {
     const result = await run('rejectDefinitions', { id, items }, id);
     if (result) notify(`Refused ${result.rejected} definition${result.rejected === 1 ? '' : 's'}: they stay hidden from hosts.`);
   },
-  async approveRequest(id: string, hash: string): Promise<void> {
-    await runReview('approveRequest', { id, hash }, id);
-  },
-  async denyRequest(id: string, message?: string): Promise<void> {
-    const trimmed = message?.trim();
-    await runReview('denyRequest', { id, ...(trimmed ? { message: trimmed } : {}) }, id);
-  },
+
   /** Moves the selection by `delta` cards, staying within the queue. */
   move(delta: number): void {
     const { pending, selectedId } = useAirlock.getState();
@@ -229,6 +210,10 @@ export const actions = {
   },
   async resume(): Promise<void> {
     await run('resume', {}, 'switch');
+  },
+  async updateSettings(change: InputOf<'updateSettings'>): Promise<void> {
+    const status = await run('updateSettings', change, 'settings');
+    if (status) useAirlock.setState({ status });
   },
   async removeRule(id: string): Promise<boolean> {
     return (await run('removeRule', { id }, `rule:${id}`)) !== undefined;

@@ -16,9 +16,8 @@ export function FindingList({ findings }: { findings: Finding[] }) {
           <span className={`sev sev-${f.severity}`}>{f.severity}</span>
           <span className="finding-kind">{f.kind}</span>
           <span className="finding-message">
-            <Visible text={f.message} />
+            <Visible text={f.message} /> <span className="finding-path mono">{f.path}</span>
           </span>
-          <span className="finding-path mono">{f.path}</span>
           {f.decoded && (
             <div className="finding-decoded">
               hidden text: <FoldedText text={f.decoded} limit={200} className="mono" />
