@@ -175,6 +175,19 @@ export type PendingItem = PendingCall | DefinitionReview | SamplingReview | Elic
 
 export type ServerState = 'idle' | 'running' | 'revoked';
 
+/** One definition a server offers, as the Servers screen lists it. */
+export interface ServerDefinition {
+  key: string;
+  kind: DefinitionKind;
+  name: string;
+  /** approved; new / changed / renamed while a review card is open; rejected when the person refused it. */
+  state: 'approved' | 'rejected' | PinState;
+  findings: number;
+  highest?: Severity;
+  approvedAt?: string;
+  approvedBy?: 'person' | 'trust-on-first-use';
+}
+
 export interface ServerView {
   name: string;
   spec: ServerSpec;
@@ -183,6 +196,8 @@ export interface ServerView {
   revoked?: { at: string; by: string };
   authority: Authority;
   rules: Rule[];
+  /** Pinned, pending and rejected definitions, with their findings count. */
+  definitions: ServerDefinition[];
 }
 
 export interface StatusView {

@@ -878,6 +878,7 @@ export class Core implements SessionServices {
           ...(this.revocationOf(record.name) ? { revoked: this.revocationOf(record.name)! } : {}),
           authority: this.authorityOf(record),
           rules: this.settings.data.rules.filter((r) => r.server === record.name),
+          definitions: this.guard.definitionsOf(record.name),
         };
       });
   }

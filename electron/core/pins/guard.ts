@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonical';
 import { diffDefinitions } from '../../../shared/definition-diff';
-import { definitionKey, definitionName, pairRenames, pinnedView } from '../../../shared/definitions';
-import { scanDefinition } from '../../../shared/findings';
-import type { DefinitionKind, DefinitionReview, DefinitionReviewItem, Finding } from '../../../shared/types';
+import { definitionKey, definitionName, pairRenames, parseDefinitionKey, pinnedView } from '../../../shared/definitions';
+import { highestSeverity, scanDefinition } from '../../../shared/findings';
+import type { DefinitionKind, DefinitionReview, DefinitionReviewItem, Finding, ServerDefinition } from '../../../shared/types';
 import { newId } from '../describe-call';
 import type { PinRecord, PinStore, ServerPins } from './store';
 
@@ -259,6 +259,27 @@ export class DefinitionGuard {
   /** Everything known about a server's definitions, for the Servers screen and `airlock scan`. */
   serverPins(server: string): ServerPins {
     return this.pinsOf(server);
+  }
+
+  /** Approved, pending and rejected definitions of a server, each with its findings. */
+  definitionsOf(server: string): ServerDefinition[] {
+    const pins = this.pinsOf(server);
+    const out = new Map<string, ServerDefinition>();
+    const summary = (findings: Finding[]) => {
+      const highest = highestSeverity(findings);
+      return { findings: findings.length, ...(highest ? { highest } : {}) };
+    };
+    for (const [key, pin] of Object.entries(pins.approved)) {
+      out.set(key, { key, kind: pin.kind, name: pin.name, state: 'approved', ...summary(this.findings(server, pin)), approvedAt: pin.approvedAt, approvedBy: pin.by });
+    }
+    for (const key of Object.keys(pins.rejected)) {
+      const parsed = parseDefinitionKey(key);
+      if (parsed) out.set(key, { key, kind: parsed.kind, name: parsed.name, state: 'rejected', findings: 0 });
+    }
+    for (const item of this.reviews.get(server)?.items ?? []) {
+      out.set(item.key, { key: item.key, kind: item.kind, name: item.name, state: item.state, ...summary(item.findings) });
+    }
+    return [...out.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   }
 
   /** A removed or re-registered server starts from nothing. */
