@@ -132,6 +132,13 @@ program
   .action(action(async () => (await import('./commands')).status()));
 
 program
+  .command('scan')
+  .description('start a server alone and report its definitions: pin state (new / approved / changed) and findings; exit 1 on a high finding')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(action(async (name: string, options: { json?: boolean }) => (await import('./scan')).scan(name, Boolean(options.json))));
+
+program
   .command('log')
   .description('the audit log, readable')
   .option('--json', 'print the JSON Lines records')
