@@ -82,10 +82,13 @@ export class DefinitionGuard {
     const pins = this.pinsOf(server);
     const observed = definitions.map((d) => observe(kind, d));
     const items: DefinitionReviewItem[] = [];
+    const pending = this.reviews.get(server)?.items;
     for (const o of observed) {
       const pin = pins.approved[o.key];
       if (pin?.hash === o.hash || pins.rejected[o.key] === o.hash) continue;
-      items.push(this.reviewItem(server, o, pin));
+      // Hosts re-list often while a card is open: the same version needs no new diff or scan.
+      const shown = pending?.find((i) => i.key === o.key && i.hash === o.hash);
+      items.push(shown ?? this.reviewItem(server, o, pin));
     }
     if (complete) this.pairRenames(pins, kind, observed, items);
     if (items.length === 0) return { observed, firstSight: false };
