@@ -89,6 +89,8 @@ describe('operation class', () => {
     const sql = assessOperation('run_query', { readOnlyHint: true }, [{ kind: 'sql', raw: '', resolved: 'DROP TABLE users', pointer: '/sql' }]);
     expect(sql.effective).toBe('destructive');
     expect(assessOperation('getWeather', undefined, []).assessed).toBe('read');
+    expect(assessOperation('http_request', undefined, [], { method: 'GET', url: 'https://x.test' })).toMatchObject({ assessed: 'read', reasons: ['it sends an HTTP GET'] });
+    expect(assessOperation('http_request', { readOnlyHint: true }, [], { method: 'delete' }).effective).toBe('destructive');
   });
 });
 

@@ -29,10 +29,23 @@ function max(a: OperationClass, b: OperationClass): OperationClass {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+const HTTP_METHOD_KEY = /^(?:method|http_?method|verb)$/i;
+const HTTP_CLASS: Record<string, OperationClass> = { GET: 'read', HEAD: 'read', OPTIONS: 'read', POST: 'write', PUT: 'write', PATCH: 'write', DELETE: 'destructive' };
+
+/** An HTTP method among the top-level arguments says more about a generic request tool than its name. */
+function httpMethodOf(args: unknown): string | undefined {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return undefined;
+  for (const [key, value] of Object.entries(args)) {
+    if (HTTP_METHOD_KEY.test(key) && typeof value === 'string' && HTTP_CLASS[value.toUpperCase()]) return value.toUpperCase();
+  }
+  return undefined;
+}
+
 export function assessOperation(
   toolName: string,
   annotations: Record<string, unknown> | undefined,
   resources: ResourceRef[],
+  args?: unknown,
 ): OperationAssessment {
   const claimed = claimedOperation(annotations);
   const reasons: string[] = [];
@@ -47,6 +60,12 @@ export function assessOperation(
   } else if (READ_VERBS.test(toolName)) {
     assessed = 'read';
     reasons.push(`the tool name “${toolName}” reads as a lookup`);
+  }
+
+  const httpMethod = httpMethodOf(args);
+  if (httpMethod) {
+    assessed = max(assessed, HTTP_CLASS[httpMethod]!);
+    reasons.push(`it sends an HTTP ${httpMethod}`);
   }
 
   for (const resource of resources) {

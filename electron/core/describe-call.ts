@@ -111,7 +111,7 @@ export function describeCall(options: {
     arguments: args,
     secrets: findSecrets(args),
     resources,
-    operation: method === 'tools/call' ? assessOperation(target, annotations, resources) : { claimed: 'read', assessed: 'read', effective: 'read', reasons: [`${method} reads`] },
+    operation: method === 'tools/call' ? assessOperation(target, annotations, resources, args) : { claimed: 'read', assessed: 'read', effective: 'read', reasons: [`${method} reads`] },
     authority: options.authority,
     receivedAt: options.now,
     holdDeadline: options.now + options.holdBudgetMs,
