@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { ForgeConfig } from '@electron-forge/shared-types';
 import { MakerDeb } from '@electron-forge/maker-deb';
 import { MakerDMG } from '@electron-forge/maker-dmg';
@@ -20,10 +21,18 @@ const config: ForgeConfig = {
     appBundleId: 'dev.airlock.desktop',
     icon: 'assets/icon',
     asar: true,
-    // Tray and window icons, read at run time from process.resourcesPath/assets.
-    extraResource: ['assets'],
+    // Tray and window icons, read at run time from process.resourcesPath/assets; and the CLI that
+    // protected host entries run with a system Node (resources/cli/airlock.mjs, built by the hook below).
+    extraResource: ['assets', 'dist/desktop/cli'],
   },
   rebuildConfig: {},
+  hooks: {
+    // The RunAsNode fuse is off, so the app's binary cannot run the CLI; ship it as a plain Node script.
+    generateAssets: async () => {
+      const built = spawnSync(process.execPath, ['scripts/build.mjs', 'desktop-cli'], { stdio: 'inherit' });
+      if (built.status !== 0) throw new Error('building the desktop CLI (scripts/build.mjs desktop-cli) failed');
+    },
+  },
   makers: [
     new MakerZIP({}, ['darwin', 'linux', 'win32']),
     new MakerDeb({ options: { name: 'airlock', productName: 'Airlock', icon: 'assets/icon.png', categories: ['Development', 'Utility'] } }),

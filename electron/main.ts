@@ -6,10 +6,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, protocol, safeStorage, session, shell, type BrowserWindow } from 'electron';
 import type { PendingItem } from '../shared/types';
 import { startControlServer } from './core/control-server';
+import { startIngressIfWanted } from './core/ingress/start';
 import { Core } from './core/core';
+import { nodeLauncher } from './core/hosts/launcher';
 import { CoreAlreadyRunning } from './core/lock';
 import { defaultHome } from './core/paths';
 import { registerIpcContract, SHELL_CHANNELS } from './shell/contract-ipc';
@@ -32,6 +34,16 @@ const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && !app
 const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)!] : [])];
 const assetsDir = app.isPackaged ? path.join(process.resourcesPath, 'assets') : path.join(app.getAppPath(), 'assets');
 
+/**
+ * The CLI that protected host entries run (`node <this> connect <name>`). Packaged, it is one
+ * self-contained script outside the asar (forge.config.ts `extraResource`), because a system Node
+ * cannot read inside app.asar and this binary cannot act as Node (RunAsNode fuse off; see
+ * electron/core/hosts/launcher.ts#nodeLauncher). Unpackaged, it is the checkout's build.
+ */
+function desktopCliScript(): string {
+  return app.isPackaged ? path.join(process.resourcesPath, 'cli', 'airlock.mjs') : path.join(app.getAppPath(), 'dist', 'cli', 'airlock.mjs');
+}
+
 registerAppScheme(protocol);
 app.setName('Airlock');
 
@@ -52,21 +64,25 @@ async function start(): Promise<void> {
   serveRenderer(protocol, path.join(here, `../renderer/${MAIN_WINDOW_VITE_NAME}`));
 
   const home = defaultHome();
+  // The secret store's key and the settings/pins MAC come from the OS keychain here (headless, the core uses a key file).
+  const keys = createKeyProvider(home, safeStorage);
+  if (keys.note) console.warn(`Airlock: ${keys.note}`);
   let core: Core;
   try {
-    core = new Core({ home });
+    // openExternal: a login started in the window opens the system browser (the core validated the URL).
+    core = new Core({ home, keyProvider: keys.provider, openExternal: (url) => shell.openExternal(url.href), hosts: { launcher: nodeLauncher({ cliScript: desktopCliScript(), airlockHome: home }) } });
   } catch (error) {
     const detail = error instanceof CoreAlreadyRunning ? `${error.message}\n\nStop \`airlock serve\` (or the other Airlock) and open the app again.` : (error as Error).message;
     dialog.showErrorBox('Airlock cannot start', detail);
     app.exit(1);
     return;
   }
-  // The secret store's key comes from the OS keychain here (headless, the core uses a key file).
-  // TODO(core): pass `keys.provider` as a Core option once CoreOptions accepts a KeyProvider.
-  const keys = createKeyProvider(home, safeStorage);
-  if (keys.note) console.warn(`Airlock: ${keys.note}`);
 
   const control = await startControlServer(core);
+  // Hosts that speak HTTP (Claude Code, Cursor, VS Code…) connect here with a host token.
+  const ingress = await startIngressIfWanted(core, undefined, (line) => console.warn(`Airlock: ${line}`));
+  // Drift alerts: host config files changed behind Airlock's back.
+  core.hosts.startWatching();
   const preferences = new Preferences();
 
   const ipc = registerIpcContract({
@@ -125,6 +141,7 @@ async function start(): Promise<void> {
     void (async () => {
       ipc.dispose();
       control.close();
+      await ingress?.close();
       tray.destroy();
       await core.stop();
       app.exit(0);

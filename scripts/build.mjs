@@ -32,6 +32,35 @@ if (!only || only === 'cli') {
   }
 }
 
+// The CLI the desktop app ships (forge.config.ts extraResource → <resources>/cli/airlock.mjs): one
+// self-contained script, every dependency inlined, because the packaged app has no node_modules and a
+// system Node cannot read inside app.asar. Only on request: `node scripts/build.mjs desktop-cli`.
+if (only === 'desktop-cli') {
+  await build({
+    entryPoints: { airlock: 'electron/cli/airlock.ts' },
+    outdir: 'dist/desktop/cli',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    // ESM builds first: UMD builds (jsonc-parser's) require their parts dynamically, which a bundle cannot follow.
+    mainFields: ['module', 'main'],
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    banner: {
+      js: [
+        '#!/usr/bin/env node',
+        "import { createRequire as __airlockRequire } from 'node:module';",
+        "import { fileURLToPath as __airlockPath } from 'node:url';",
+        "import { dirname as __airlockDir } from 'node:path';",
+        'const require = __airlockRequire(import.meta.url);',
+        'const __filename = __airlockPath(import.meta.url);',
+        'const __dirname = __airlockDir(__filename);',
+      ].join('\n'),
+    },
+    logLevel: 'warning',
+  });
+}
+
 if ((!only || only === 'renderer') && existsSync('renderer/index.html')) {
   const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (vite.status !== 0) process.exit(vite.status ?? 1);

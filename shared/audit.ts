@@ -73,7 +73,15 @@ export type EventName =
   | 'definitions-rejected'
   | 'settings-changed'
   | 'integrity-failed'
-  | 'integrity-accepted';
+  | 'integrity-accepted'
+  // Remote servers: Airlock's own OAuth login per server, and the host tokens of the HTTP ingress.
+  | 'login'
+  | 'login-failed'
+  | 'login-required'
+  | 'token-revoked'
+  | 'tokens-deleted'
+  | 'host-token-created'
+  | 'host-token-revoked';
 
 /** What a retention trim removed: whole segments, and the record the remaining log continues from. */
 export interface TrimmedRange {

@@ -78,6 +78,33 @@ export const contract = {
     /** Accept settings edited outside Airlock, after reading what changed (status.integrity). */
     acceptSettings: { input: empty, output: out<StatusView>() },
     removeRule: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: out<{ ok: true }>() },
+    /**
+     * Logs Airlock in to a remote server (OAuth in the system browser). Answers once the authorization
+     * URL is known — `started` with the link for the window to show — or `not-needed`; the login then
+     * completes in the background (serversChanged, and a `login` or `login-failed` log line).
+     */
+    login: {
+      input: z.object({ server: serverName }).strict(),
+      output: out<{ status: 'started'; authorizationUrl: string } | { status: 'not-needed' } | { status: 'done' }>(),
+    },
+    /** Revokes Airlock's tokens for a remote server at its AS (RFC 7009, when offered) and deletes them. */
+    logout: { input: z.object({ server: serverName }).strict(), output: out<{ revoked: string[]; deleted: boolean }>() },
+    /**
+     * A rule made by a person from a call in the History screen: allow or deny this one tool on
+     * this server (never `*`). Window-only, like every loosening; returns the existing rule when
+     * the same one is already there. `fromSeq` names the call it came from (recorded as its source).
+     */
+    createRule: {
+      input: z
+        .object({
+          server: serverName,
+          tool: z.string().min(1).max(2048).refine((tool) => tool !== '*', 'a rule from a call names one tool, not *'),
+          action: z.enum(['allow', 'deny']),
+          fromSeq: z.number().int().min(1).optional(),
+        })
+        .strict(),
+      output: out<{ rule: Rule; created: boolean }>(),
+    },
     /** Checks the whole hash chain; names the first broken record. */
     verifyLog: { input: empty, output: out<VerifyLogReport>() },
     /** The filtered call view as JSONL or CSV (capped; browser mode can stream all of it over HTTP). */

@@ -21,6 +21,8 @@ export interface HttpServerSpec {
   url: string;
   /** Names of static headers held in Airlock's secret store; values never leave it. */
   headerNames: string[];
+  /** How Airlock registers with the server's authorization server when it is not dynamic registration. */
+  oauth?: { clientId?: string; clientMetadataUrl?: string };
 }
 
 export type ServerSpec = StdioServerSpec | HttpServerSpec;

@@ -35,7 +35,11 @@ program
   .description('run the core headless and serve the approval window on 127.0.0.1')
   .option('--port <port>', 'port for the approval window (default: random)', intOption)
   .option('--no-open', 'do not open a browser')
-  .action(action(async (options: { port?: number; open: boolean }) => (await import('./serve')).serve(options)));
+  .option('--ingress-port <port>', 'port of the HTTP ingress for hosts (default: AIRLOCK_INGRESS_PORT or 53980; 0 = random)', intOption)
+  .option('--no-ingress', 'do not start the HTTP ingress')
+  .action(
+    action(async (options: { port?: number; open: boolean; ingressPort?: number; ingress: boolean }) => (await import('./serve')).serve(options)),
+  );
 
 program
   .command('connect')
@@ -48,18 +52,62 @@ program
 
 program
   .command('add')
-  .description('register a local (stdio) server: airlock add <name> [options] -- <command> [args…]')
+  .description('register a local server (airlock add <name> [options] -- <command> [args…]) or a remote one (airlock add <name> --url https://…)')
   .argument('<name>', 'name hosts will use')
   .argument('[command...]', 'the server command and its arguments, after --')
   .option('--cwd <dir>', 'working directory of the server')
   .option('--env <KEY=VALUE>', 'set a variable for the server (repeatable)', collect)
   .option('--env-pass <KEY>', "pass one variable through from Airlock's environment (repeatable)", collect)
   .option('--allow-risky-env', 'allow variables such as NODE_OPTIONS or LD_PRELOAD')
+  .option('--url <url>', 'a remote server: https, or http on loopback only')
+  .option('--transport <kind>', 'remote transport: http (Streamable HTTP, default) or sse (legacy HTTP+SSE)')
+  .option('--header <NAME=VALUE>', 'static header for a remote server, kept encrypted (repeatable)', collect)
+  .option('--client-id <id>', 'OAuth client id registered beforehand with the server\'s authorization server')
+  .option('--client-metadata-url <url>', 'https URL of a client ID metadata document (used when the authorization server supports it)')
   .action(
-    action(async (name: string, command: string[], options: { cwd?: string; env?: string[]; envPass?: string[]; allowRiskyEnv?: boolean }) =>
-      (await import('./commands')).addServer(name, command, options),
+    action(
+      async (
+        name: string,
+        command: string[],
+        options: { cwd?: string; env?: string[]; envPass?: string[]; allowRiskyEnv?: boolean; url?: string; transport?: string; header?: string[]; clientId?: string; clientMetadataUrl?: string },
+      ) => {
+        if (options.url === undefined) return (await import('./commands')).addServer(name, command, options);
+        if (command.length > 0) throw new (await import('./commands')).CliError('give either --url or a command after --, not both');
+        return (await import('./remote')).addRemote(name, { ...options, url: options.url });
+      },
     ),
   );
+
+program
+  .command('login')
+  .description("log Airlock in to a remote server (OAuth in your browser); Airlock holds the token, hosts never see it")
+  .argument('<name>')
+  .option('--no-browser', 'print the address instead of opening a browser')
+  .option('--scope <scopes>', 'extra scopes to ask for, space-separated')
+  .action(action(async (name: string, options: { browser: boolean; scope?: string }) => (await import('./remote')).login(name, options)));
+
+program
+  .command('logout')
+  .description("revoke Airlock's tokens for a remote server at its authorization server and delete them")
+  .argument('<name>')
+  .action(action(async (name: string) => (await import('./remote')).logout(name)));
+
+const token = program.command('token').description('bearer tokens for hosts that connect over HTTP (http://127.0.0.1:<port>/mcp/<server>)');
+token
+  .command('create')
+  .description('create a token for one host; it is shown once')
+  .argument('<label>', 'which host it is for, e.g. cursor')
+  .action(action(async (label: string) => (await import('./remote')).tokenCreate(label)));
+token
+  .command('ls')
+  .description('list host tokens (labels and dates; never the tokens)')
+  .option('--json', 'machine-readable output')
+  .action(action(async (options: { json?: boolean }) => (await import('./remote')).tokenList(Boolean(options.json))));
+token
+  .command('revoke')
+  .description('revoke a host token: its sessions end now')
+  .argument('<label>')
+  .action(action(async (label: string) => (await import('./remote')).tokenRevoke(label)));
 
 program
   .command('ls')

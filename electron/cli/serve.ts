@@ -4,11 +4,15 @@ import { startControlServer } from '../core/control-server';
 import { CoreAlreadyRunning } from '../core/lock';
 import { defaultHome } from '../core/paths';
 import { startUiServer } from '../core/ui-server';
+import { startIngressIfWanted } from '../core/ingress/start';
 import { CliError } from './commands';
 
 export interface ServeOptions {
   port?: number;
   open: boolean;
+  ingressPort?: number;
+  /** False with --no-ingress. */
+  ingress?: boolean;
 }
 
 /** Where the built renderer sits relative to the built CLI (dist/cli → dist/renderer). */
@@ -29,11 +33,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Drift alerts: host config files changed behind Airlock's back.
   core.hosts.startWatching();
   const ui = await startUiServer(core, { ...(options.port !== undefined ? { port: options.port } : {}), staticDir: rendererDir() });
+  const ingress = await startIngressIfWanted(core, options.ingress === false ? false : options.ingressPort, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(
     [
       `Airlock is running (pid ${process.pid}, home ${core.paths.home}).`,
       `Approval window: ${ui.url}`,
       `Hosts connect with: airlock connect <server>`,
+      ...(ingress ? [`HTTP hosts connect to: ${ingress.url} (with a token from \`airlock token create <label>\`)`] : []),
       '',
     ].join('\n'),
   );
@@ -48,6 +54,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     control.close();
+    await ingress?.close();
     await ui.close();
     await core.stop();
     process.exit(0);

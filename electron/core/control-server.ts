@@ -10,6 +10,7 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from './secure-fs';
 import { InvalidServer } from './server-spec';
 import { hostsControlOp, runHostsControl } from './hosts/control';
 import type { HostSession } from './session';
+import { remoteControlRequests, runRemoteControl } from './remote/control';
 
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -48,11 +49,13 @@ export const controlRequest = z.discriminatedUnion('command', [
         .strict(),
     })
     .strict(),
+  // Remote servers and HTTP host tokens (see remote/control.ts).
+  ...remoteControlRequests,
 ]);
 export type ControlRequest = z.infer<typeof controlRequest>;
 export type ControlReply = { ok: true; result?: unknown } | { ok: false; error: string };
 
-function runControl(core: Core, request: ControlRequest): ControlReply {
+function runControl(core: Core, request: ControlRequest): ControlReply | Promise<ControlReply> {
   try {
     switch (request.command) {
       case 'status':
@@ -82,6 +85,14 @@ function runControl(core: Core, request: ControlRequest): ControlReply {
         return { ok: true, result: core.addServer(request.name, request.spec, 'cli') };
       case 'hosts':
         return { ok: true, result: runHostsControl(core.hosts, request.op, 'cli') };
+      case 'add-remote':
+      case 'logout':
+      case 'login-recorded':
+      case 'token':
+        return runRemoteControl(core, request).then(
+          (result) => ({ ok: true as const, result }),
+          (error: Error) => ({ ok: false as const, error: error.message }),
+        );
     }
   } catch (error) {
     return { ok: false, error: (error as Error).message };
@@ -142,9 +153,16 @@ function handleConnection(core: Core, socket: net.Socket): void {
         return;
       }
       const control = controlRequest.safeParse(value);
-      if (control.success) reply(runControl(core, control.data));
-      else reply({ ok: false, error: 'expected a connect or control hello' } satisfies ControlReply);
-      socket.end();
+      if (!control.success) {
+        reply({ ok: false, error: 'expected a connect or control hello' } satisfies ControlReply);
+        socket.end();
+        return;
+      }
+      // Some commands (logout: revocation at an AS) answer later.
+      void Promise.resolve(runControl(core, control.data)).then((answer) => {
+        reply(answer);
+        socket.end();
+      });
     },
     (problem) => {
       if (session) session.hostProblem(problem);

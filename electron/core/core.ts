@@ -47,6 +47,8 @@ import { FileKeyProvider, SecretStore, secretEnvNames, secretStoreFile, serverSe
 import { HostsService, type HostsOptions } from './hosts/service';
 import type { Upstream, UpstreamHandlers } from './upstream/types';
 import { buildStdioSpec, checkServerName, InvalidServer, type StdioSpecInput } from './server-spec';
+import { RemoteService } from './remote/service';
+import { buildHttpSpec, headerSecretId, InvalidRemoteServer, type HttpSpecInput } from './remote/http-spec';
 
 import { VERSION } from './version';
 
@@ -69,6 +71,8 @@ export interface CoreOptions {
   keyProvider?: KeyProvider;
   /** Where agent hosts keep their config files, and what protected entries launch (tests use fixture homes). */
   hosts?: HostsOptions;
+  /** Opens a validated authorization URL for a login started in the window (desktop: the system browser). */
+  openExternal?: (url: URL) => Promise<void> | void;
 }
 
 type ForwardedCall = { id: string; target: string; method: GatedMethod };
@@ -106,6 +110,10 @@ export class Core implements SessionServices {
   readonly retryGrants = new RetryGrants();
   readonly api: CoreApi;
   private readonly sessions = new Set<HostSession>();
+  /** Remote servers: upstreams over HTTP, Airlock's OAuth logins, their authority and revocation. */
+  readonly remote: RemoteService;
+  /** Work that outlives the command that started it (token revocation at an AS); stop() waits for it. */
+  private readonly background = new Set<Promise<unknown>>();
   private readonly releaseLock: () => void;
   private readonly progressIntervalMs: number;
   private readonly holdBudgetOverride: number | undefined;
@@ -145,6 +153,13 @@ export class Core implements SessionServices {
       decided: (server, decision, items, by) => this.definitionsDecided(server, decision, items, by),
     });
     this.secrets = new SecretStore(secretStoreFile(this.paths.home), this.keyProvider);
+    this.remote = new RemoteService(this.paths.home, this.keyProvider, {
+      record: (entry) => this.record({ type: 'event', ...entry }),
+      changed: () => this.emitServers(),
+      holdBudgetMs: () => this.holdBudgetMs,
+      secret: (id) => this.secrets.get(id),
+      openExternal: options.openExternal,
+    });
     this.hosts = new HostsService(this, this.keyProvider, options.hosts);
     this.api = this.buildApi();
     this.audit.onAppend((record) => this.events.emit('audit', record));
@@ -195,7 +210,7 @@ export class Core implements SessionServices {
   }
 
   createUpstream(server: ServerRecord, handlers: UpstreamHandlers): Upstream {
-    if (server.spec.transport !== 'stdio') throw new Error(`${server.spec.transport} servers are not supported yet`);
+    if (server.spec.transport !== 'stdio') return this.remote.createUpstream(server, handlers);
     const name = server.name;
     return new StdioUpstream(server.spec, handlers, this.defaultCwd, (envName) => {
       const value = this.secrets.get(serverSecretId(name, envName));
@@ -220,7 +235,7 @@ export class Core implements SessionServices {
     if (spec.transport === 'stdio') {
       return { kind: 'local', command: spec.command, args: spec.args, cwd: spec.cwd ?? this.defaultCwd, envNames: childEnvNames(spec) };
     }
-    return { kind: 'remote', url: spec.url, headerNames: spec.headerNames, warnings: [] };
+    return this.remote.authority(record);
   }
 
   async gate(session: HostSession, request: JsonRpcRequest, method: GatedMethod, onHeld: (callId: string) => void): Promise<GateResult> {
@@ -657,6 +672,8 @@ export class Core implements SessionServices {
       rule = this.addRule({ server: held.item.server, tool: target, action: 'allow', source: 'Always allow on a card' });
     }
     held.settle({ kind: 'approve', scope });
+    const record = this.settings.data.servers[held.item.server];
+    if (record && held.item.kind === 'call') this.remote.noteApproved(record);
     return rule ? { rule } : {};
   }
 
@@ -702,7 +719,19 @@ export class Core implements SessionServices {
     this.retryGrants.dropServer(server);
     for (const session of this.sessionsOf(server)) session.revoke(refusals.revoked(server));
     this.record({ type: 'event', event: 'server-revoked', server, by });
+    // A remote server's tokens are revoked at its AS and deleted, so restoring it needs a fresh login.
+    if (record.spec.transport !== 'stdio') this.inBackground(this.remote.logout(record, by)).catch(() => {});
     this.emitServers();
+  }
+
+  /** Keeps a promise until it settles, so stop() (and an offline CLI command) waits for it. */
+  inBackground<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work);
+    void work.then(
+      () => this.background.delete(work),
+      () => this.background.delete(work),
+    );
+    return work;
   }
 
   restore(server: string, by: string): void {
@@ -753,8 +782,37 @@ export class Core implements SessionServices {
     return record;
   }
 
+  /** Registers a remote server (Streamable HTTP or legacy SSE); static header values go to the secret store. */
+  addRemoteServer(name: string, input: HttpSpecInput, by: string): ServerRecord {
+    checkServerName(name, Object.keys(this.settings.data.servers));
+    let built: ReturnType<typeof buildHttpSpec>;
+    try {
+      built = buildHttpSpec(input);
+    } catch (error) {
+      if (error instanceof InvalidRemoteServer) throw new InvalidServer(error.message);
+      throw error;
+    }
+    const record: ServerRecord = { name, spec: built.spec, addedAt: new Date().toISOString() };
+    this.secrets.deletePrefix(serverSecretPrefix(name));
+    this.remote.store.forgetServer(name);
+    for (const [header, value] of Object.entries(built.headers)) this.secrets.set(headerSecretId(name, header), value);
+    try {
+      this.settings.update((s) => {
+        s.servers[name] = record;
+      });
+    } catch (error) {
+      this.secrets.deletePrefix(serverSecretPrefix(name));
+      throw error;
+    }
+    this.record({ type: 'event', event: 'server-added', server: name, by, detail: `${built.spec.transport} ${built.spec.url}` });
+    this.emitServers();
+    return record;
+  }
+
   removeServer(name: string, by: string): void {
     if (!this.settings.data.servers[name]) throw new InvalidServer(`no server named "${name}"`);
+    const removed = this.settings.data.servers[name]!;
+    if (removed.spec.transport !== 'stdio') this.inBackground(this.remote.logout(removed, by, true)).catch(() => {});
     for (const held of this.queue.list()) if (held.item.server === name) held.settle({ kind: 'deny', by: 'revoke' });
     for (const session of this.sessionsOf(name)) session.revoke(refusals.unknownServer(name));
     this.settings.update((s) => {
@@ -950,7 +1008,24 @@ export class Core implements SessionServices {
         this.removeRule(id, 'person');
         return { ok: true as const };
       },
+      createRule: ({ server, tool, action, fromSeq }) => {
+        if (!this.settings.data.servers[server]) throw new ApiFailure('not-found', `No server named "${server}" is registered now; a rule for it would never apply.`);
+        const existing = this.settings.data.rules.find((r) => r.server === server && r.tool === tool && r.action === action);
+        if (existing) return { rule: existing, created: false };
+        return { rule: this.addRule({ server, tool, action, source: fromSeq !== undefined ? `From history call #${fromSeq}` : 'From history' }), created: true };
+      },
+      login: ({ server }) => this.remote.startLogin(this.remoteRecord(server), 'person', (work) => this.inBackground(work)),
+      logout: ({ server }) => this.inBackground(this.remote.logout(this.remoteRecord(server, true), 'person')),
     };
+  }
+
+  /** A registered remote server, for login and logout from the window. */
+  private remoteRecord(server: string, evenIfRevoked = false): ServerRecord {
+    const record = this.settings.data.servers[server];
+    if (!record) throw new ApiFailure('not-found', `No server named "${server}".`);
+    if (record.spec.transport === 'stdio') throw new ApiFailure('conflict', `"${server}" is a local server; only remote servers log in.`);
+    if (!evenIfRevoked && this.revocationOf(server)) throw new ApiFailure('conflict', `"${server}" is revoked; restore it first, then log in.`);
+    return record;
   }
 
   /** Stops every session (cards withdrawn, children stopped), flushes the log, releases the lock. */
@@ -964,6 +1039,7 @@ export class Core implements SessionServices {
     for (const held of this.queue.list()) held.settle({ kind: 'deny', by: 'host-gone' });
     const sessions = [...this.sessions];
     for (const session of sessions) session.close();
+    await Promise.allSettled([...this.background]);
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-stopped' });
     await this.history.close();
     await this.audit.close();

@@ -21,6 +21,7 @@ const httpSpec = z
     transport: z.enum(['http', 'sse']),
     url: z.string().min(1),
     headerNames: z.array(z.string()),
+    oauth: z.object({ clientId: z.string().min(1).optional(), clientMetadataUrl: z.string().min(1).optional() }).strict().optional(),
   })
   .strict();
 

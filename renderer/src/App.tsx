@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { HistoryScreen } from './screens/HistoryScreen';
+import { HostAlertBadge } from './screens/hosts/HostAlertBadge';
+import { HostsScreen } from './screens/HostsScreen';
 import { PendingScreen } from './screens/PendingScreen';
 import { ServersScreen } from './screens/ServersScreen';
 import { actions, dismissNotice, useAirlock, type Screen } from './state/store';
@@ -8,6 +10,7 @@ import { Visible } from './ui/Visible';
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'pending', label: 'Pending' },
   { id: 'servers', label: 'Servers' },
+  { id: 'hosts', label: 'Hosts' },
   { id: 'history', label: 'History' },
 ];
 
@@ -138,6 +141,7 @@ export function App() {
             <button key={id} type="button" className={`tab${screen === id ? ' active' : ''}`} aria-current={screen === id ? 'page' : undefined} onClick={() => actions.show(id)}>
               {label}
               {id === 'pending' && count > 0 && <span className="badge">{count}</span>}
+              {id === 'hosts' && <HostAlertBadge />}
             </button>
           ))}
         </nav>
@@ -150,6 +154,7 @@ export function App() {
       <main className={`screen screen-${screen}`}>
         {screen === 'pending' && <PendingScreen />}
         {screen === 'servers' && <ServersScreen />}
+        {screen === 'hosts' && <HostsScreen />}
         {screen === 'history' && <HistoryScreen />}
       </main>
       <Notices />

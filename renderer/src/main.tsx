@@ -4,9 +4,11 @@ import type { AirlockBridge } from '../../electron/shell/contract-ipc';
 import { App } from './App';
 import { detectTransport, openConnection, type Transport } from './api/connection';
 import { actions, attach, detach, useAirlock, type Screen } from './state/store';
+import { setStreamingExport } from './history/download';
+import { attachHosts } from './state/hosts';
 import './styles.css';
 
-const SCREENS: Screen[] = ['pending', 'servers', 'history'];
+const SCREENS: Screen[] = ['pending', 'servers', 'hosts', 'history'];
 
 /**
  * The screen (and the selected card) live in the fragment — #/servers, #/pending/<id> — so each
@@ -34,6 +36,7 @@ async function run(transport: Exclude<Transport, { mode: 'none' }>): Promise<voi
     try {
       const connection = await openConnection(transport);
       const closed = new Promise<void>((resolve) => connection.onClose(resolve));
+      attachHosts(connection.api);
       await attach(connection.api);
       delay = 500;
       if (transport.mode === 'desktop') return;
@@ -66,6 +69,7 @@ function start(): void {
     detach('unavailable', transport.reason);
     return;
   }
+  if (transport.mode === 'browser') setStreamingExport({ baseUrl: transport.baseUrl, token: transport.token });
   if (transport.mode === 'desktop') {
     transport.bridge.onFocusItem((id) => {
       actions.show('pending');

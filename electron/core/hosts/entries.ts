@@ -19,7 +19,7 @@ export interface LaunchSpec {
 }
 
 export type ClassifiedEntry =
-  | { kind: 'wrapper'; airlockName: string; command: string; args: string[] }
+  | { kind: 'wrapper'; airlockName: string; command: string; args: string[]; envNames?: string[] }
   | { kind: 'remote'; transport: 'http' | 'sse'; url?: string }
   | { kind: 'local'; launch: LaunchSpec }
   | { kind: 'unsupported'; reason: string; command?: string; args?: string[]; envNames?: string[] };
@@ -141,7 +141,7 @@ export function classifyEntry(value: unknown, location: ConfigLocation, env: Hos
   if (typeof fields.command !== 'string' || fields.command.trim() === '') return { kind: 'unsupported', reason: 'no command to run', ...shown };
   if (!args) return { kind: 'unsupported', reason: '"args" is not a list of strings', ...shown };
   const wrapped = wrappedServer(fields.command, args);
-  if (wrapped !== undefined) return { kind: 'wrapper', airlockName: wrapped, command: fields.command, args };
+  if (wrapped !== undefined) return { kind: 'wrapper', airlockName: wrapped, command: fields.command, args, ...(shown.envNames?.length ? { envNames: shown.envNames } : {}) };
   const envValues = envOf(fields.env);
   if (!envValues) return { kind: 'unsupported', reason: '"env" is not an object of strings', ...shown };
   if (entry.envFile !== undefined) return { kind: 'unsupported', reason: 'reads its variables from an envFile, which Airlock does not import; the entry stays as it is', ...shown };

@@ -26,8 +26,8 @@ import type { HostEnv } from './types';
 export interface HostsOptions {
   /** Where hosts keep their files (default: this user's real home and environment). */
   env?: HostEnv;
-  /** What protected entries launch (default: this Node and the built CLI). */
-  launcher?: Launcher;
+  /** What protected entries launch (default: this Node and the built CLI); a function is resolved on first protect. */
+  launcher?: Launcher | (() => Launcher);
   hooks?: CommitHooks;
 }
 
@@ -60,11 +60,12 @@ export class HostsService {
     options: HostsOptions = {},
   ) {
     this.env = options.env ?? defaultHostEnv();
-    let launcher = options.launcher;
+    const resolveLauncher = typeof options.launcher === 'function' ? options.launcher : () => defaultLauncher(deps.paths.home);
+    let launcher = typeof options.launcher === 'function' ? undefined : options.launcher;
     this.ctx = {
       core: deps,
       env: this.env,
-      launcher: () => (launcher ??= defaultLauncher(deps.paths.home)),
+      launcher: () => (launcher ??= resolveLauncher()),
       records: new ProtectionRecords(deps.paths.home, keyProvider),
       hooks: options.hooks ?? {},
     };
@@ -198,7 +199,7 @@ function entryView(c: ScannedConfig['entries'][number], restorable: boolean): Ho
   const k = c.classified;
   switch (k.kind) {
     case 'wrapper':
-      return { key: c.key, state: 'protected', transport: 'stdio', airlockName: k.airlockName, command: k.command, args: k.args, restorable };
+      return { key: c.key, state: 'protected', transport: 'stdio', airlockName: k.airlockName, command: k.command, args: k.args, ...(k.envNames ? { envNames: k.envNames } : {}), restorable };
     case 'remote':
       return {
         key: c.key,

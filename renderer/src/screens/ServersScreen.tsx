@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Rule, ServerView } from '../../../shared/types';
+import { HistorySettings } from '../history/settings/HistorySettings';
 import { actions, useAirlock } from '../state/store';
+import { ServerDefinitions } from './ServerDefinitions';
 import { AuthorityView } from '../ui/Authority';
 import { formatDateTime } from '../ui/useNow';
 import { Visible } from '../ui/Visible';
@@ -26,7 +28,6 @@ function ServerCard({ server }: { server: ServerView }) {
   const busy = useAirlock((s) => Boolean(s.busy[`server:${server.name}`]));
   const pendingItems = useAirlock((s) => s.pending);
   const pending = pendingItems.filter((p) => p.server === server.name).length;
-  const reviews = pendingItems.filter((p) => p.server === server.name && p.kind === 'definitions');
   const state = server.state === 'revoked' ? 'revoked' : server.state === 'running' ? 'running' : 'idle';
   return (
     <article className={`card server-card state-${state}`} data-server={server.name} aria-label={`server ${server.name}`}>
@@ -72,32 +73,7 @@ function ServerCard({ server }: { server: ServerView }) {
           Revoked {formatDateTime(server.revoked.at)} by {server.revoked.by}. Every request is refused until you restore it.
         </p>
       )}
-      {reviews.length > 0 && (
-        <section className="card-section" aria-label="definitions to review">
-          <h3>Definitions</h3>
-          <div>
-            {reviews.map((review) => (
-              <p key={review.id} className="review-link">
-                {review.kind === 'definitions' && (
-                  <span className="warn-text">
-                    {review.items.length} {review.reason === 'first-sight' ? 'new' : 'changed'} definition{review.items.length === 1 ? '' : 's'} withheld until you review them.{' '}
-                  </span>
-                )}
-                <button
-                  type="button"
-                  className="btn small"
-                  onClick={() => {
-                    actions.show('pending');
-                    actions.select(review.id);
-                  }}
-                >
-                  Review
-                </button>
-              </p>
-            ))}
-          </div>
-        </section>
-      )}
+      <ServerDefinitions server={server} />
       <section className="card-section" aria-label="permission story">
         <h3>Permission story</h3>
         <AuthorityView authority={server.authority} />
@@ -157,6 +133,7 @@ function Settings() {
             ))}
         </select>
       </label>
+      <HistorySettings />
     </section>
   );
 }
@@ -171,10 +148,12 @@ export function ServersScreen() {
         <pre className="command">
           <code>airlock add files -- npx -y @modelcontextprotocol/server-filesystem ~/projects</code>
         </pre>
-        <p className="muted">Or let Airlock rewrite a host's configuration for you:</p>
-        <pre className="command">
-          <code>airlock protect claude-desktop</code>
-        </pre>
+        <p className="muted">Or let Airlock rewrite a host's configuration for you, one click per host:</p>
+        <p>
+          <button type="button" className="btn primary" onClick={() => actions.show('hosts')}>
+            Protect a host…
+          </button>
+        </p>
       </div>
     );
   }

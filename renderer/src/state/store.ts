@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { ApiClient, CommandName, InputOf, OutputOf } from '../../../shared/contract';
 import type { PendingItem, Rule, ServerView, StatusView } from '../../../shared/types';
 
-export type Screen = 'pending' | 'servers' | 'history';
+export type Screen = 'pending' | 'servers' | 'hosts' | 'history';
 export type ConnectionState = 'connecting' | 'open' | 'lost' | 'unavailable';
 
 export interface Notice {

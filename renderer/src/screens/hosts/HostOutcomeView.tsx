@@ -1,0 +1,29 @@
+import type { HostId } from '../../../../shared/hosts';
+import { hostsActions, useHosts } from '../../state/hosts';
+import { Visible } from '../../ui/Visible';
+
+/** What the last Protect / Unprotect on this host did, or why nothing was changed. */
+export function HostOutcomeView({ host }: { host: HostId }) {
+  const outcome = useHosts((s) => s.outcomes[host]);
+  if (!outcome) return null;
+  return (
+    <div className={`host-outcome host-outcome-${outcome.tone}`} role={outcome.tone === 'error' ? 'alert' : 'status'} data-testid="host-outcome">
+      <div className="host-outcome-head">
+        <strong>{outcome.title}</strong>
+        <span className="spacer" />
+        <button type="button" className="close" aria-label="Dismiss" onClick={() => hostsActions.dismissOutcome(host)}>
+          ×
+        </button>
+      </div>
+      {outcome.lines.length > 0 && (
+        <ul>
+          {outcome.lines.map((line, i) => (
+            <li key={i}>
+              <Visible text={line} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
