@@ -766,20 +766,8 @@ export class Core implements SessionServices {
     const secretNames = secretEnvNames(built.env);
     const spec = { ...built, env: { ...built.env }, secretEnv: secretNames };
     for (const envName of secretNames) delete spec.env[envName];
-    const record: ServerRecord = { name, spec, addedAt: new Date().toISOString() };
-    this.secrets.deletePrefix(serverSecretPrefix(name));
-    for (const envName of secretNames) this.secrets.set(serverSecretId(name, envName), built.env[envName]!);
-    try {
-      this.settings.update((s) => {
-        s.servers[name] = record;
-      });
-    } catch (error) {
-      this.secrets.deletePrefix(serverSecretPrefix(name));
-      throw error;
-    }
-    this.record({ type: 'event', event: 'server-added', server: name, by, detail: spec.command });
-    this.emitServers();
-    return record;
+    const secrets = Object.fromEntries(secretNames.map((envName) => [serverSecretId(name, envName), built.env[envName]!]));
+    return this.register({ name, spec, addedAt: new Date().toISOString() }, secrets, by, spec.command);
   }
 
   /** Registers a remote server (Streamable HTTP or legacy SSE); static header values go to the secret store. */
@@ -792,19 +780,24 @@ export class Core implements SessionServices {
       if (error instanceof InvalidRemoteServer) throw new InvalidServer(error.message);
       throw error;
     }
-    const record: ServerRecord = { name, spec: built.spec, addedAt: new Date().toISOString() };
-    this.secrets.deletePrefix(serverSecretPrefix(name));
     this.remote.store.forgetServer(name);
-    for (const [header, value] of Object.entries(built.headers)) this.secrets.set(headerSecretId(name, header), value);
+    const secrets = Object.fromEntries(Object.entries(built.headers).map(([header, value]) => [headerSecretId(name, header), value]));
+    return this.register({ name, spec: built.spec, addedAt: new Date().toISOString() }, secrets, by, `${built.spec.transport} ${built.spec.url}`);
+  }
+
+  /** Stores a new server's secrets, then its record; a failed save takes the secrets back out. */
+  private register(record: ServerRecord, secrets: Record<string, string>, by: string, detail: string): ServerRecord {
+    this.secrets.deletePrefix(serverSecretPrefix(record.name));
+    for (const [id, value] of Object.entries(secrets)) this.secrets.set(id, value);
     try {
       this.settings.update((s) => {
-        s.servers[name] = record;
+        s.servers[record.name] = record;
       });
     } catch (error) {
-      this.secrets.deletePrefix(serverSecretPrefix(name));
+      this.secrets.deletePrefix(serverSecretPrefix(record.name));
       throw error;
     }
-    this.record({ type: 'event', event: 'server-added', server: name, by, detail: `${built.spec.transport} ${built.spec.url}` });
+    this.record({ type: 'event', event: 'server-added', server: record.name, by, detail });
     this.emitServers();
     return record;
   }
