@@ -102,6 +102,8 @@ describe('History screen with 100 000 calls', () => {
   it('lists every call newest first and scrolls through all 100 000 of them', async () => {
     await page.getByRole('button', { name: 'History' }).click();
     // The index is built from the segments at the first start; the screen says so meanwhile.
+    await page.locator('[data-testid="index-status"], .history-table tbody tr').first().waitFor({ timeout: 120_000 });
+    if (await page.getByTestId('index-status').isVisible()) await screenshot(page, 'history-indexing');
     await rows().first().waitFor({ timeout: 120_000 });
     await waitFor(async () => (await page.getByTestId('index-status').count()) === 0, { timeout: 120_000, message: 'the index to be ready' });
     await waitFor(async () => Number(await rows().first().getAttribute('data-seq')) === calls[CALLS - 1]!.seq, { message: 'the newest call first' });
@@ -147,6 +149,12 @@ describe('History screen with 100 000 calls', () => {
     expect(text).toContain('a person');
     expect(text).toContain('✓ record intact');
     expect(text).toContain('Not forwarded: the server never saw this call.');
+    // The keyboard moves through the list, and the pane follows.
+    await page.locator('.history-scroll').focus();
+    await page.keyboard.press('ArrowDown');
+    await detail.locator(`.call-detail[data-seq="${expected.at(-2)!.seq}"]`).waitFor();
+    await page.keyboard.press('ArrowUp');
+    await detail.locator(`.call-detail[data-seq="${newest.seq}"]`).waitFor();
     await screenshot(page, 'history-100k-filtered-detail');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'history-100k-filtered-detail-dark');
@@ -163,10 +171,26 @@ describe('History screen with 100 000 calls', () => {
       expect(((await detail.locator('.json-tree').textContent()) ?? '').toLowerCase()).toContain(word);
     }
     await screenshot(page, 'history-100k-search');
+
+    // A time range (decided at or after "from", before "to"), in the window's local time.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await setField('time', 'custom');
+    await setField('from', '2026-01-01T10:00');
+    await setField('to', '2026-01-01T11:00');
+    const from = new Date('2026-01-01T10:00').getTime();
+    const to = new Date('2026-01-01T11:00').getTime();
+    const inRange = calls.filter((c) => c.ts >= from && c.ts < to);
+    await waitFor(async () => Number(await rows().first().getAttribute('data-seq')) === inRange.at(-1)!.seq, { message: 'the newest call in the range first' });
+    expect(await scrollToEnd()).toBe(inRange.length);
+    expect((await visibleSeqs()).at(-1)).toBe(inRange[0]!.seq);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
   }, 300_000);
 
   it('exports the filtered view as CSV and JSONL that parse back to the same calls', async () => {
-    await setField('search', '');
+    await setField('server', 'github');
+    await setField('tool', 'create_issue');
+    await setField('decision', 'deny');
+    await setField('decided by', 'person');
     const expected = calls.filter((c) => c.server === 'github' && c.tool === 'create_issue' && c.decision === 'deny' && c.decidedBy === 'person');
     await waitFor(async () => Number(await rows().first().getAttribute('data-seq')) === expected.at(-1)!.seq);
 
@@ -292,6 +316,16 @@ describe('History screen with 100 000 calls', () => {
     expect(okText).toContain('Audit log intact');
     expect(okText).toMatch(/records #1–#[\d,]+ · [\d,]+ records in \d+ segments \(.*\) · log above \d+ MB/);
     await screenshot(page, 'history-verify-ok');
+
+    // The full log lists the trim itself, a line of the chain like any other.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('button', { name: 'Full log' }).click();
+    const trimRow = rows().filter({ hasText: 'audit-trimmed' }).first();
+    await trimRow.click();
+    const trimDetail = (await page.locator('.history-detail .record-detail').textContent()) ?? '';
+    expect(trimDetail).toMatch(/trimmedrecords #1–#[\d,]+ \([\d,]+ records, [\d.]+ MB\) in \d+ segments: log above \d+ MB/);
+    await screenshot(page, 'history-full-log');
+    await page.getByRole('button', { name: 'Calls', exact: true }).click();
 
     // Edit one byte of a call record in a middle segment (same length: only its hash can tell).
     const segments = listSegments(path.join(home, 'audit'));

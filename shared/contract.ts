@@ -114,8 +114,10 @@ export const contract = {
     /** Drops the history index and rebuilds it from the log segments. */
     reindexHistory: { input: empty, output: out<HistoryIndexState>() },
     /**
-     * Wraps a host's local servers (all, or `servers` by key) with `airlock connect`. Returns `collisions`
-     * (and changes nothing) when a name is taken by a different server: ask, then resend with `as`.
+     * Imports a host's servers (all, or `servers` by key; local and remote) and points each entry at
+     * Airlock: `airlock connect` (mode stdio, the default) or the HTTP ingress with the host's token
+     * (mode http; not for Claude Desktop). Returns `collisions` (and changes nothing) when a name is
+     * taken by a different server: ask, then resend with `as`.
      */
     protectHost: {
       input: z
@@ -124,6 +126,7 @@ export const contract = {
           servers: z.array(z.string().min(1).max(256)).min(1).max(200).optional(),
           project: z.string().min(1).max(4096).optional(),
           as: z.record(z.string().min(1).max(256), serverName).optional(),
+          mode: z.enum(['stdio', 'http']).optional(),
         })
         .strict(),
       output: out<ProtectHostResult>(),

@@ -4,10 +4,11 @@ export const HOST_IDS = ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'v
 export type HostId = (typeof HOST_IDS)[number];
 
 /**
- * - protected: the entry launches `airlock connect <airlockName>`.
- * - unprotected: a local server Airlock can import and wrap.
- * - remote: a URL entry; not protectable until Airlock has its HTTP ingress.
- * - unsupported: local, but Airlock cannot import it faithfully (`reason` says why); left untouched.
+ * - protected: the entry goes through Airlock — launches `airlock connect <airlockName>` (mode stdio)
+ *   or points at Airlock's HTTP ingress (mode http).
+ * - unprotected: a local or remote (URL) server Airlock can import and wrap.
+ * - remote: no longer produced (remote entries are `unprotected` or `unsupported`); kept for older UIs.
+ * - unsupported: Airlock cannot import it faithfully (`reason` says why); left untouched.
  */
 export type HostEntryState = 'protected' | 'unprotected' | 'remote' | 'unsupported';
 
@@ -22,8 +23,12 @@ export interface HostEntryView {
   command?: string;
   args?: string[];
   envNames?: string[];
-  /** Remote entries, with secret-shaped parts redacted. */
+  /** Remote entries, and protected ones in http mode (the ingress URL), with secret-shaped parts redacted. */
   url?: string;
+  /** Remote entries: names of their static headers (values never shown). */
+  headerNames?: string[];
+  /** Protected entries: `airlock connect` (stdio) or the HTTP ingress (http). */
+  mode?: 'stdio' | 'http';
   /** Why an entry is unsupported or remote. */
   reason?: string;
   /** Protected entries: Airlock holds the original and `unprotect` can restore it. */
@@ -66,7 +71,7 @@ export interface HostAlert {
   at: string;
   message: string;
   /** The input for `protectHost` that resolves the alert in one click. */
-  protect: { host: HostId; servers: string[]; project?: string };
+  protect: { host: HostId; servers: string[]; project?: string; mode?: 'stdio' | 'http' };
 }
 
 export interface HostsView {
@@ -90,10 +95,27 @@ export interface ProtectHostResult {
   host: HostId;
   /** Non-empty means nothing was changed: the person must choose names (`as`). */
   collisions: HostNameCollision[];
-  protected: Array<{ file: string; key: string; airlockName: string; reused: boolean; secretEnvNames: string[] }>;
-  alreadyProtected: Array<{ file: string; key: string; airlockName: string }>;
+  protected: Array<{
+    file: string;
+    key: string;
+    airlockName: string;
+    reused: boolean;
+    secretEnvNames: string[];
+    /** How the host reaches Airlock now. */
+    mode: 'stdio' | 'http';
+    /** How Airlock reaches the server: a local process, or the remote URL it imported. */
+    transport: 'stdio' | 'http' | 'sse';
+    /** Remote servers: static headers whose values moved to Airlock's secret store. */
+    headerNames: string[];
+  }>;
+  alreadyProtected: Array<{ file: string; key: string; airlockName: string; mode: 'stdio' | 'http' }>;
   skipped: Array<{ file: string; key: string; reason: string }>;
   files: Array<{ file: string; backup: string }>;
+  /**
+   * http mode, when something was protected: the ingress the entries name and the host token they
+   * carry (its label only; the secret is in the host file and nowhere else in clear).
+   */
+  ingress?: { url: string; running: boolean; tokenLabel: string; tokenCreated: boolean };
 }
 
 export interface UnprotectHostResult {
@@ -102,4 +124,6 @@ export interface UnprotectHostResult {
   skipped: Array<{ file: string; key: string; reason: string }>;
   /** exact: the file is byte-identical to what it was before Airlock touched it. */
   files: Array<{ file: string; backup: string; exact: boolean }>;
+  /** Host tokens revoked because no protected entry uses them any more. */
+  revokedTokens?: string[];
 }

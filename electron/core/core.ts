@@ -536,6 +536,8 @@ export class Core implements SessionServices {
     } else if (change === 'updated') this.events.emit('pendingUpdated', review);
     else this.events.emit('pendingRemoved', { id: review.id, reason: 'decided' });
     this.emitStatus();
+    // The Servers screen lists pending definitions too.
+    this.emitServers();
   }
 
   private definitionsDecided(server: string, decision: 'approved' | 'rejected', items: Array<{ key: string; kind: DefinitionKind }>, by: string): void {

@@ -40,6 +40,19 @@ export function npmServer(name: keyof typeof SERVER_BIN, args: string[] = [], ex
 
 const homes: string[] = [];
 
+let fakeUserHome: string | undefined;
+/**
+ * The HOME that spawned Airlock processes see unless a test sets one: an empty folder, so that
+ * nothing a test starts ever reads (or watches) the real user's host configuration files.
+ */
+export function testUserHome(): string {
+  if (!fakeUserHome) {
+    fakeUserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-user-home-'));
+    homes.push(fakeUserHome);
+  }
+  return fakeUserHome;
+}
+
 /** A fresh AIRLOCK_HOME under the temp folder; never the real one. */
 export function makeHome(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-test-'));
@@ -178,7 +191,7 @@ export interface CliResult {
 export function airlock(args: string[], options: { home: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [AIRLOCK_BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...options.env, AIRLOCK_HOME: options.home },
+      env: { PATH: process.env.PATH ?? '', HOME: testUserHome(), ...options.env, AIRLOCK_HOME: options.home },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -199,7 +212,7 @@ export function airlock(args: string[], options: { home: string; env?: NodeJS.Pr
 /** Starts `airlock serve` as its own process and waits for its approval URL. */
 export async function serveProcess(home: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; port: number; token: string; output: () => string }> {
   const child = spawn(process.execPath, [AIRLOCK_BIN, 'serve', '--no-open'], {
-    env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...env, AIRLOCK_HOME: home },
+    env: { PATH: process.env.PATH ?? '', HOME: testUserHome(), ...env, AIRLOCK_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -29,6 +29,7 @@ function projectKeys(env: HostEnv): string[] {
 export const claudeCode: HostDefinition = {
   id: 'claude-code',
   name: 'Claude Code',
+  http: { urlKey: 'url', headersKey: 'headers', type: 'always' },
   installed: (env) => exists(claudeJson(env)) || isDir(join(env, env.home, '.claude')),
   knownProjects: projectKeys,
   locations(env, projects) {

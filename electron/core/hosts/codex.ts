@@ -24,6 +24,7 @@ function trustedProjects(env: HostEnv): string[] {
 export const codex: HostDefinition = {
   id: 'codex',
   name: 'Codex',
+  http: { urlKey: 'url', headersKey: 'http_headers', type: 'if-present' },
   installed: (env) => isDir(codexHome(env)),
   knownProjects: trustedProjects,
   locations(env, projects) {

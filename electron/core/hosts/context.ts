@@ -1,8 +1,10 @@
 import type { AuditEntry } from '../../../shared/audit';
 import type { ServerRecord } from '../../../shared/types';
+import type { HttpSpecInput } from '../remote/http-spec';
 import type { SecretStore } from '../secret-store';
 import type { StdioSpecInput } from '../server-spec';
 import type { CommitHooks } from './host-file';
+import type { HostTokenAccess } from './host-token';
 import type { Launcher } from './launcher';
 import type { ProtectionRecords } from './records';
 import type { HostEnv } from './types';
@@ -12,6 +14,7 @@ export interface HostsCoreServices {
   readonly settings: { readonly data: { readonly servers: Readonly<Record<string, ServerRecord>> } };
   readonly secrets: SecretStore;
   addServer(name: string, input: StdioSpecInput, by: string): ServerRecord;
+  addRemoteServer(name: string, input: HttpSpecInput, by: string): ServerRecord;
   removeServer(name: string, by: string): void;
   record(entry: AuditEntry): void;
 }
@@ -23,4 +26,8 @@ export interface HostsContext {
   launcher(): Launcher;
   records: ProtectionRecords;
   hooks: CommitHooks;
+  /** Host tokens for `--http` entries. */
+  tokens: HostTokenAccess;
+  /** The ingress port `--http` entries name: the running ingress's, else the configured one. */
+  ingress(): { port: number; running: boolean };
 }

@@ -6,6 +6,7 @@ import type { ConfigLocation, HostDefinition } from './types';
 export const cursor: HostDefinition = {
   id: 'cursor',
   name: 'Cursor',
+  http: { urlKey: 'url', headersKey: 'headers', type: 'if-present' },
   installed: (env) => isDir(join(env, env.home, '.cursor')),
   locations(env, projects) {
     const base = { host: 'cursor' as const, format: 'jsonc' as const, interpolation: 'cursor' as const };

@@ -5,9 +5,12 @@
 import path from 'node:path';
 import { SERVER_NAME_PATTERN } from '../../../shared/types';
 import { isPlainObject } from '../../../shared/jsonrpc';
+import type { HttpSpecInput } from '../remote/http-spec';
 import { sha256 } from './host-file';
 import { wrappedServer } from './launcher';
-import type { ConfigLocation, HostEnv, Interpolation } from './types';
+import { classifyRemote } from './remote-entries';
+import type { ConfigLocation, HostEnv } from './types';
+import { resolveVariables, unresolvedReason } from './variables';
 
 export interface LaunchSpec {
   command: string;
@@ -18,66 +21,29 @@ export interface LaunchSpec {
   envPass: string[];
 }
 
+/**
+ * - wrapper: goes through Airlock — `airlock connect <name>` (stdio) or Airlock's ingress URL with a host token (http).
+ * - local: a server the host starts itself; remote: one it connects to by URL. Both are protectable.
+ * - unsupported: Airlock cannot import it faithfully (`reason`); it stays as it is.
+ */
 export type ClassifiedEntry =
-  | { kind: 'wrapper'; airlockName: string; command: string; args: string[]; envNames?: string[] }
-  | { kind: 'remote'; transport: 'http' | 'sse'; url?: string }
+  | { kind: 'wrapper'; mode: 'stdio'; airlockName: string; command: string; args: string[]; envNames?: string[] }
+  | { kind: 'wrapper'; mode: 'http'; airlockName: string; url: string }
+  | { kind: 'remote'; transport: 'http' | 'sse'; url: string; headerNames: string[]; input: HttpSpecInput }
   | { kind: 'local'; launch: LaunchSpec }
-  | { kind: 'unsupported'; reason: string; command?: string; args?: string[]; envNames?: string[] };
+  | { kind: 'unsupported'; reason: string; command?: string; args?: string[]; envNames?: string[]; transport?: 'http' | 'sse'; url?: string };
 
-/** Keys that say how to start the server; everything else in an entry belongs to the host and is kept. */
+/** Keys that say how to start a local server. */
 export const LAUNCH_KEYS = ['command', 'args', 'env', 'cwd', 'envFile', 'env_vars'] as const;
 
-const HOST_LABEL: Record<Interpolation, string> = {
-  none: 'the host',
-  'claude-code': 'Claude Code',
-  vscode: 'VS Code',
-  cursor: 'Cursor',
-  windsurf: 'Windsurf',
-  gemini: 'Gemini CLI',
-};
-
-/** Host variables whose value is fixed and known to Airlock too. */
-function fixedVariables(location: ConfigLocation, env: HostEnv): Record<string, string> {
-  const sep = env.platform === 'win32' ? '\\' : '/';
-  const vars: Record<string, string> = { userHome: env.home, pathSeparator: sep, '/': sep };
-  if (location.project) {
-    vars.workspaceFolder = location.project;
-    vars.workspaceFolderBasename = path.basename(location.project);
-  }
-  return vars;
-}
+/** Keys that say how to reach a remote server (every host's spelling), including the host's own OAuth setup. */
+export const REMOTE_KEYS = ['url', 'httpUrl', 'serverUrl', 'headers', 'http_headers', 'env_http_headers', 'bearer_token_env_var', 'oauth', 'auth', 'authProviderType'] as const;
 
 /**
- * Resolves the references Airlock can resolve exactly; returns the first one it cannot. A `${…}`
- * filled in from the host's environment or a prompt (VS Code `inputs`) would get a different value,
- * or none, in Airlock, so such entries are left as they are rather than imported wrongly.
+ * Everything about how the host reaches the server. In an entry Airlock wrapped these are Airlock's;
+ * every other key belongs to the host and is kept (`timeout`, `trust`, `disabled`, `tools`, Zed `settings`…).
  */
-function resolveVariables(value: string, location: ConfigLocation, env: HostEnv): { value: string } | { unresolved: string } {
-  const mode = location.interpolation;
-  if (mode === 'none') return { value };
-  const fixed = mode === 'vscode' || mode === 'cursor' || mode === 'windsurf' ? fixedVariables(location, env) : {};
-  let unresolved: string | undefined;
-  let result = value.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-    const known = fixed[name];
-    if (known !== undefined) return known;
-    unresolved ??= whole;
-    return whole;
-  });
-  if (unresolved === undefined && mode === 'gemini') {
-    const bare = /\$[A-Za-z_][A-Za-z0-9_]*/.exec(result);
-    if (bare) unresolved = bare[0];
-  }
-  if (unresolved !== undefined) return { unresolved };
-  return { value: result };
-}
-
-function unresolvedReason(reference: string, location: ConfigLocation): string {
-  const host = HOST_LABEL[location.interpolation];
-  const what = reference.startsWith('${input:')
-    ? `a value ${host} asks the user for (an "inputs" prompt)`
-    : `a value ${host} fills in from its own environment or workspace`;
-  return `uses ${reference}, ${what}; Airlock cannot know it, so the entry stays as it is (give the value explicitly, or add the server with \`airlock add\`, to protect it)`;
-}
+export const CONNECTION_KEYS: readonly string[] = ['type', ...LAUNCH_KEYS, ...REMOTE_KEYS];
 
 function stringsOf(value: unknown): string[] | undefined {
   if (value === undefined) return [];
@@ -112,21 +78,10 @@ function launchFields(entry: Record<string, unknown>, location: ConfigLocation):
   return { command: entry.command, args: entry.args, env: entry.env };
 }
 
-function remoteOf(entry: Record<string, unknown>, location: ConfigLocation): ClassifiedEntry | undefined {
-  const type = typeof entry.type === 'string' ? entry.type.toLowerCase() : undefined;
-  const url = [entry.url, entry.httpUrl, entry.serverUrl].find((u): u is string => typeof u === 'string');
-  if (type === 'sse') return { kind: 'remote', transport: 'sse', ...(url ? { url } : {}) };
-  if (type === 'http' || type === 'streamable-http' || type === 'streamablehttp') return { kind: 'remote', transport: 'http', ...(url ? { url } : {}) };
-  // Gemini chooses by key: httpUrl is Streamable HTTP, url is SSE.
-  if (location.interpolation === 'gemini' && typeof entry.url === 'string' && typeof entry.httpUrl !== 'string') return { kind: 'remote', transport: 'sse', url: entry.url };
-  if (url && entry.command === undefined) return { kind: 'remote', transport: 'http', url };
-  return undefined;
-}
-
 export function classifyEntry(value: unknown, location: ConfigLocation, env: HostEnv): ClassifiedEntry {
   if (!isPlainObject(value)) return { kind: 'unsupported', reason: 'the entry is not an object' };
   const entry = value as Record<string, unknown>;
-  const remote = remoteOf(entry, location);
+  const remote = classifyRemote(entry, location, env);
   if (remote) return remote;
   if (location.shape === 'zed' && entry.command === undefined) {
     return { kind: 'unsupported', reason: 'provided by a Zed extension (no command in settings.json); Airlock cannot wrap it' };
@@ -141,7 +96,7 @@ export function classifyEntry(value: unknown, location: ConfigLocation, env: Hos
   if (typeof fields.command !== 'string' || fields.command.trim() === '') return { kind: 'unsupported', reason: 'no command to run', ...shown };
   if (!args) return { kind: 'unsupported', reason: '"args" is not a list of strings', ...shown };
   const wrapped = wrappedServer(fields.command, args);
-  if (wrapped !== undefined) return { kind: 'wrapper', airlockName: wrapped, command: fields.command, args, ...(shown.envNames?.length ? { envNames: shown.envNames } : {}) };
+  if (wrapped !== undefined) return { kind: 'wrapper', mode: 'stdio', airlockName: wrapped, command: fields.command, args, ...(shown.envNames?.length ? { envNames: shown.envNames } : {}) };
   const envValues = envOf(fields.env);
   if (!envValues) return { kind: 'unsupported', reason: '"env" is not an object of strings', ...shown };
   if (entry.envFile !== undefined) return { kind: 'unsupported', reason: 'reads its variables from an envFile, which Airlock does not import; the entry stays as it is', ...shown };

@@ -6,6 +6,7 @@ import type { ConfigLocation, HostDefinition } from './types';
 export const geminiCli: HostDefinition = {
   id: 'gemini-cli',
   name: 'Gemini CLI',
+  http: { urlKey: 'httpUrl', headersKey: 'headers', type: 'if-present' },
   installed: (env) => isDir(join(env, env.home, '.gemini')),
   locations(env, projects) {
     const base = { host: 'gemini-cli' as const, format: 'jsonc' as const, interpolation: 'gemini' as const };

@@ -1,6 +1,9 @@
 /**
- * `protect`: import a host's local server entries as Airlock servers and rewrite each entry, in the
- * host's own shape and under its own key, to launch `airlock connect <name>`.
+ * `protect`: import a host's server entries — local ones (command, args, env, cwd) and remote ones
+ * (URL, transport, static headers) — as Airlock servers, and rewrite each entry, in the host's own
+ * shape and under its own key, to go through Airlock: launch `airlock connect <name>` (mode stdio,
+ * the default; Airlock talks HTTP upstream for remote servers), or connect to Airlock's HTTP ingress
+ * with the host's token (mode http, for hosts that speak HTTP).
  *
  * Order of work per file, so that nothing is lost whatever fails: plan all edits in memory and check
  * them; add the Airlock servers; store the originals (encrypted) and the record; back the file up;
@@ -9,19 +12,26 @@
  */
 import fs from 'node:fs';
 import type { HostId, HostNameCollision, ProtectHostResult } from '../../../shared/hosts';
-import type { ServerRecord, StdioServerSpec } from '../../../shared/types';
+import { redactText } from '../../../shared/secrets';
+import type { HttpServerSpec, ServerRecord, StdioServerSpec } from '../../../shared/types';
 import { SERVER_NAME_PATTERN } from '../../../shared/types';
+import { buildHttpSpec, headerSecretId, InvalidRemoteServer, type HttpSpecInput } from '../remote/http-spec';
 import { secretEnvNames, serverSecretId } from '../secret-store';
 import { buildStdioSpec, InvalidServer, type StdioSpecInput } from '../server-spec';
 import type { HostsContext } from './context';
 import { scanHosts, type ScannedConfig, type ScannedEntry } from './discover';
-import { entryIn, originalOf, parseDoc, wrapEntry, type OriginalEntry } from './documents';
-import { airlockNameFor, classifyEntry, type LaunchSpec } from './entries';
+import { entryIn, originalOf, parseDoc, wrapEntry, type OriginalEntry, type WrapperEntry } from './documents';
+import { airlockNameFor, classifyEntry, type ClassifiedEntry, type LaunchSpec } from './entries';
 import { HostsRequestError, MalformedHostFile } from './errors';
 import { commitHostFile, sha256, writeBackup } from './host-file';
+import { tokenForHost, type HeldToken } from './host-token';
 import { launchArgs } from './launcher';
 import type { FileRecord } from './records';
 import { hostById } from './registry';
+import { ingressUrl, isIngressUrl } from './remote-entries';
+import type { HttpEntryShape } from './types';
+
+export type ProtectMode = 'stdio' | 'http';
 
 export interface ProtectInput {
   host: HostId;
@@ -29,16 +39,25 @@ export interface ProtectInput {
   project?: string;
   /** Airlock names chosen for host keys (answers to a name collision). */
   as?: Record<string, string>;
+  /** How entries reach Airlock (default stdio). */
+  mode?: ProtectMode;
 }
+
+/** The Airlock server an entry becomes. */
+type Planned =
+  | { kind: 'stdio'; input: StdioSpecInput; spec: StdioServerSpec; secretEnvNames: string[] }
+  | { kind: 'remote'; input: HttpSpecInput; spec: HttpServerSpec; headers: Record<string, string> };
 
 interface Candidate {
   config: ScannedConfig;
   entry: ScannedEntry;
-  launch: LaunchSpec;
   airlockName: string;
-  input: StdioSpecInput;
+  server: Planned;
   reuse: boolean;
 }
+
+/** How this run writes entries: the stdio wrapper, or the ingress URL with the host's token. */
+type Writing = { mode: 'stdio' } | { mode: 'http'; port: number; token: HeldToken; shape: HttpEntryShape };
 
 /** The configs a command acts on: the user-level ones, or those of one project. */
 export function targetConfigs(ctx: HostsContext, host: HostId, project: string | undefined): ScannedConfig[] {
@@ -84,6 +103,30 @@ function sameLaunch(ctx: HostsContext, record: ServerRecord, spec: StdioServerSp
   );
 }
 
+/** Same URL, transport, OAuth client and static headers (values from the secret store): the entry is that Airlock server. */
+function sameRemote(ctx: HostsContext, record: ServerRecord, planned: Extract<Planned, { kind: 'remote' }>): boolean {
+  const a = record.spec;
+  const b = planned.spec;
+  if (a.transport === 'stdio') return false;
+  return (
+    a.transport === b.transport &&
+    a.url === b.url &&
+    JSON.stringify(a.oauth ?? {}) === JSON.stringify(b.oauth ?? {}) &&
+    sameStrings([...a.headerNames].sort(), [...b.headerNames].sort()) &&
+    a.headerNames.every((h) => ctx.core.secrets.get(headerSecretId(record.name, h)) === planned.headers[h])
+  );
+}
+
+function sameServer(ctx: HostsContext, record: ServerRecord, planned: Planned): boolean {
+  return planned.kind === 'stdio' ? sameLaunch(ctx, record, planned.spec) : sameRemote(ctx, record, planned);
+}
+
+/** Two entries of this run under one name: the same server only when they describe it identically. */
+function samePlanned(a: Planned, b: Planned): boolean {
+  const key = (p: Planned) => JSON.stringify(p.kind === 'stdio' ? [p.kind, p.spec] : [p.kind, p.spec, p.headers]);
+  return key(a) === key(b);
+}
+
 function findServer(ctx: HostsContext, name: string): ServerRecord | undefined {
   const lower = name.toLowerCase();
   return Object.values(ctx.core.settings.data.servers).find((s) => s.name.toLowerCase() === lower);
@@ -96,8 +139,39 @@ function freeName(ctx: HostsContext, base: string, taken: Set<string>): string {
   }
 }
 
+/** What an importable entry becomes in Airlock, or why it cannot. */
+function plan(ctx: HostsContext, c: Extract<ClassifiedEntry, { kind: 'local' | 'remote' }>): Planned | { refused: string } {
+  if (c.kind === 'local') {
+    const input = launchInput(c.launch);
+    try {
+      return { kind: 'stdio', input, spec: buildStdioSpec(input), secretEnvNames: secretEnvNames(c.launch.env) };
+    } catch (error) {
+      if (error instanceof InvalidServer) return { refused: error.message };
+      throw error;
+    }
+  }
+  let built: ReturnType<typeof buildHttpSpec>;
+  try {
+    built = buildHttpSpec(c.input);
+  } catch (error) {
+    if (error instanceof InvalidRemoteServer) return { refused: error.message };
+    throw error;
+  }
+  if (isIngressUrl(built.spec.url, ctx.ingress().port)) {
+    return { refused: "points at Airlock's own HTTP ingress; importing it would make Airlock call itself, so the entry stays as it is" };
+  }
+  return { kind: 'remote', input: c.input, spec: built.spec, headers: built.headers };
+}
+
 export function protectHost(ctx: HostsContext, input: ProtectInput, by: string): ProtectHostResult {
   const def = hostById(input.host);
+  const mode = input.mode ?? 'stdio';
+  if (mode === 'http' && !def.http) {
+    throw new HostsRequestError(
+      `${def.name} reads only stdio servers from its config file, so it cannot reach Airlock over HTTP; protect it without --http (the \`airlock connect\` wrapper works there)`,
+      'invalid-input',
+    );
+  }
   const configs = targetConfigs(ctx, input.host, input.project);
   const broken = configs.find((c) => c.error);
   if (broken) throw new MalformedHostFile(broken.error!);
@@ -115,7 +189,7 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
 
   const result: ProtectHostResult = { host: input.host, collisions: [], protected: [], alreadyProtected: [], skipped: [], files: [] };
   const candidates: Candidate[] = [];
-  const batch = new Map<string, { spec: StdioServerSpec }>();
+  const batch = new Map<string, Planned>();
   const refuse = (config: ScannedConfig, key: string, reason: string) => {
     if (explicit) throw new HostsRequestError(`cannot protect "${key}" in ${config.location.file}: ${reason}`, 'invalid-input');
     result.skipped.push({ file: config.location.file, key, reason });
@@ -126,11 +200,7 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
       if (explicit && !wanted.has(entry.key)) continue;
       const c = entry.classified;
       if (c.kind === 'wrapper') {
-        result.alreadyProtected.push({ file: config.location.file, key: entry.key, airlockName: c.airlockName });
-        continue;
-      }
-      if (c.kind === 'remote') {
-        refuse(config, entry.key, `remote (${c.transport}) server; Airlock cannot protect remote servers until its HTTP ingress exists, so the entry stays as it is`);
+        result.alreadyProtected.push({ file: config.location.file, key: entry.key, airlockName: c.airlockName, mode: c.mode });
         continue;
       }
       if (c.kind === 'unsupported') {
@@ -138,37 +208,37 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
         continue;
       }
       const airlockName = input.as?.[entry.key] ?? airlockNameFor(entry.key);
-      const specInput = launchInput(c.launch);
-      let spec: StdioServerSpec;
-      try {
-        spec = buildStdioSpec(specInput);
-      } catch (error) {
-        if (!(error instanceof InvalidServer)) throw error;
-        refuse(config, entry.key, error.message);
+      const server = plan(ctx, c);
+      if ('refused' in server) {
+        refuse(config, entry.key, server.refused);
         continue;
       }
       const existing = findServer(ctx, airlockName);
       const planned = batch.get(airlockName.toLowerCase());
-      const same = existing ? sameLaunch(ctx, existing, spec) : planned ? samePlanned(planned.spec, spec) : true;
+      const same = existing ? sameServer(ctx, existing, server) : planned ? samePlanned(planned, server) : true;
       if (!same) {
         const taken = new Set([...batch.keys()]);
         const suggestion = freeName(ctx, airlockName, taken);
+        const what = c.kind === 'remote' ? 'connects to' : 'launches';
         const collision: HostNameCollision = {
           file: config.location.file,
           key: entry.key,
           airlockName: existing?.name ?? airlockName,
           suggestion,
-          message: `"${entry.key}" in ${config.location.file} launches something other than the Airlock server "${existing?.name ?? airlockName}" that already has this name; choose a name for it (e.g. "${suggestion}")`,
+          message: `"${entry.key}" in ${config.location.file} ${what} something other than the Airlock server "${existing?.name ?? airlockName}" that already has this name; choose a name for it (e.g. "${suggestion}")`,
         };
         result.collisions.push(collision);
         continue;
       }
-      if (!existing && !planned) batch.set(airlockName.toLowerCase(), { spec });
-      candidates.push({ config, entry, launch: c.launch, airlockName: existing?.name ?? airlockName, input: specInput, reuse: Boolean(existing) });
+      if (!existing && !planned) batch.set(airlockName.toLowerCase(), server);
+      candidates.push({ config, entry, airlockName: existing?.name ?? airlockName, server, reuse: Boolean(existing) });
     }
   }
   if (result.collisions.length > 0) return { ...result, protected: [], files: [] };
+  if (candidates.length === 0) return result;
 
+  const ingress = ctx.ingress();
+  const writing: Writing = mode === 'http' ? { mode: 'http', port: ingress.port, token: tokenForHost(ctx, input.host, by), shape: def.http! } : { mode: 'stdio' };
   const added = new Set<string>();
   const byFile = new Map<string, Candidate[]>();
   for (const candidate of candidates) {
@@ -179,8 +249,12 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
   for (const [file, list] of byFile) {
     let backup: string;
     try {
-      backup = protectFile(ctx, file, list, added, by);
+      backup = protectFile(ctx, file, list, writing, added, by);
     } catch (error) {
+      if (result.files.length === 0 && writing.mode === 'http' && writing.token.created) {
+        ctx.tokens.revoke(writing.token.label, by);
+        ctx.records.forgetHostToken(writing.token.label);
+      }
       // Files finished before this one stay protected (their records are complete); say so.
       if (result.files.length === 0 || !(error instanceof Error)) throw error;
       error.message += ` (Already protected before this failure: ${result.files.map((f) => f.file).join(', ')}.)`;
@@ -188,34 +262,56 @@ export function protectHost(ctx: HostsContext, input: ProtectInput, by: string):
     }
     result.files.push({ file, backup });
     for (const c of list) {
-      result.protected.push({ file, key: c.entry.key, airlockName: c.airlockName, reused: c.reuse, secretEnvNames: secretEnvNames(c.launch.env) });
+      const s = c.server;
+      result.protected.push({
+        file,
+        key: c.entry.key,
+        airlockName: c.airlockName,
+        reused: c.reuse,
+        secretEnvNames: s.kind === 'stdio' ? s.secretEnvNames : [],
+        mode,
+        transport: s.kind === 'stdio' ? 'stdio' : s.spec.transport,
+        headerNames: s.kind === 'remote' ? s.spec.headerNames : [],
+      });
     }
+  }
+  if (writing.mode === 'http') {
+    result.ingress = { url: ingressUrl(writing.port, '<server>'), running: ingress.running, tokenLabel: writing.token.label, tokenCreated: writing.token.created };
   }
   return result;
 }
 
-function samePlanned(a: StdioServerSpec, b: StdioServerSpec): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+function wrapperFor(ctx: HostsContext, writing: Writing, airlockName: string): WrapperEntry {
+  if (writing.mode === 'http') {
+    return { mode: 'http', url: ingressUrl(writing.port, airlockName), headers: { Authorization: `Bearer ${writing.token.token}` }, shape: writing.shape };
+  }
+  const launcher = ctx.launcher();
+  return { mode: 'stdio', command: launcher.command, args: launchArgs(launcher, airlockName), env: launcher.env };
+}
+
+function describe(c: Candidate, writing: Writing): string {
+  const via = writing.mode === 'http' ? `connects to Airlock's HTTP ingress (${ingressUrl(writing.port, c.airlockName)}, host token "${writing.token.label}")` : `launches airlock connect ${c.airlockName}`;
+  const remote = c.server.kind === 'remote' ? `; Airlock reaches ${redactText(c.server.spec.url)} over ${c.server.spec.transport === 'sse' ? 'SSE' : 'Streamable HTTP'}` : '';
+  return `now ${via}${remote}`;
 }
 
 /** Rewrites one file; returns the backup's path. */
-function protectFile(ctx: HostsContext, file: string, list: Candidate[], added: Set<string>, by: string): string {
+function protectFile(ctx: HostsContext, file: string, list: Candidate[], writing: Writing, added: Set<string>, by: string): string {
   const config = list[0]!.config;
   const snapshot = config.snapshot!;
-  const launcher = ctx.launcher();
   let text = snapshot.text;
   const originals = new Map<Candidate, OriginalEntry>();
   for (const c of list) {
     const doc = parseDoc(file, c.config.location.format, text);
     originals.set(c, originalOf(doc, c.config.location, c.entry.key));
-    text = wrapEntry(doc, c.config.location, c.entry.key, { command: launcher.command, args: launchArgs(launcher, c.airlockName), env: launcher.env });
+    text = wrapEntry(doc, c.config.location, c.entry.key, wrapperFor(ctx, writing, c.airlockName));
   }
   // The result must read back, in the host's own format, as the wrappers we meant to write.
   const check = parseDoc(file, config.location.format, text);
   for (const c of list) {
     const value = entryIn(check, c.config.location, c.entry.key);
     const classified = classifyEntry(value, c.config.location, ctx.env);
-    if (classified.kind !== 'wrapper' || classified.airlockName !== c.airlockName) {
+    if (classified.kind !== 'wrapper' || classified.airlockName !== c.airlockName || classified.mode !== writing.mode) {
       throw new Error(`internal error: the rewritten entry "${c.entry.key}" in ${file} does not read back as an Airlock wrapper; nothing was written`);
     }
   }
@@ -227,7 +323,8 @@ function protectFile(ctx: HostsContext, file: string, list: Candidate[], added: 
   try {
     for (const c of list) {
       if (c.reuse || added.has(c.airlockName.toLowerCase())) continue;
-      ctx.core.addServer(c.airlockName, c.input, by);
+      if (c.server.kind === 'stdio') ctx.core.addServer(c.airlockName, c.server.input, by);
+      else ctx.core.addRemoteServer(c.airlockName, c.server.input, by);
       added.add(c.airlockName.toLowerCase());
       newlyAdded.push(c.airlockName);
     }
@@ -252,6 +349,8 @@ function protectFile(ctx: HostsContext, file: string, list: Candidate[], added: 
         ...(c.config.location.project !== undefined ? { project: c.config.location.project } : {}),
         original: id,
         at,
+        mode: writing.mode,
+        ...(writing.mode === 'http' ? { tokenLabel: writing.token.label } : {}),
       });
     }
     const record: FileRecord = { host: config.location.host, format: config.location.format, writtenHash: sha256(text), ...(pristine ? { pristine } : {}), entries };
@@ -272,8 +371,7 @@ function protectFile(ctx: HostsContext, file: string, list: Candidate[], added: 
     throw error;
   }
   for (const c of list) {
-    ctx.core.record({ type: 'event', event: 'host-protected', server: c.airlockName, by, detail: `${hostById(c.config.location.host).name}: "${c.entry.key}" in ${file} now launches airlock connect ${c.airlockName}` });
+    ctx.core.record({ type: 'event', event: 'host-protected', server: c.airlockName, by, detail: `${hostById(c.config.location.host).name}: "${c.entry.key}" in ${file} ${describe(c, writing)}` });
   }
   return backup;
 }
-

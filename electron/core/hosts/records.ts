@@ -2,7 +2,8 @@
  * What Airlock remembers about the host entries it wrapped, so `unprotect` can put them back:
  * `<home>/hosts/protections.json` (0600) lists each file, the hash of what Airlock last wrote
  * there and the wrapped entries; the originals themselves (they may hold secrets) are encrypted
- * in `<home>/hosts/originals.json`, a SecretStore under the same key as the server secrets.
+ * in `<home>/hosts/originals.json`, a SecretStore under the same key as the server secrets (which
+ * also holds the host tokens of `protect --http`).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -23,6 +24,10 @@ const recordEntrySchema = z
     /** Id of the original entry in the originals store. */
     original: z.string(),
     at: z.string(),
+    /** How the entry reaches Airlock: `airlock connect` (the default, also for older records) or the HTTP ingress. */
+    mode: z.enum(['stdio', 'http']).optional(),
+    /** http mode: the label of the host token written into the entry. */
+    tokenLabel: z.string().optional(),
   })
   .strict();
 
@@ -41,6 +46,10 @@ const fileRecordSchema = z
 const recordsSchema = z.object({ version: z.literal(1), files: z.record(z.string(), fileRecordSchema) }).strict();
 
 const seenSchema = z.object({ version: z.literal(1), entries: z.array(z.string()) }).strict();
+
+function hostTokenId(label: string): string {
+  return `host-token/${label}`;
+}
 
 export type RecordEntry = z.infer<typeof recordEntrySchema>;
 export type FileRecord = z.infer<typeof fileRecordSchema>;
@@ -107,6 +116,23 @@ export class ProtectionRecords {
 
   readPristine(id: string): string | undefined {
     return this.originals.get(id);
+  }
+
+  /**
+   * The secret of a host token Airlock created for `protect --http`, kept encrypted beside the
+   * originals: the ingress keeps only a hash, and a second protected entry of the same host needs
+   * the same secret.
+   */
+  saveHostToken(label: string, token: string): void {
+    this.originals.set(hostTokenId(label), token);
+  }
+
+  hostToken(label: string): string | undefined {
+    return this.originals.get(hostTokenId(label));
+  }
+
+  forgetHostToken(label: string): void {
+    this.originals.delete(hostTokenId(label));
   }
 
   forgetFile(file: string): void {

@@ -8,6 +8,10 @@ import { ApiFailure, type CoreApi } from '../../../shared/contract';
 import type { HostAlert, HostConfigView, HostEntryView, HostId, HostsView, ProtectHostResult, UnprotectHostResult } from '../../../shared/hosts';
 import { redactText } from '../../../shared/secrets';
 import type { EventName, EventPayload } from '../../../shared/contract';
+import type { AuditEntry } from '../../../shared/audit';
+import { createHostToken, revokeHostToken } from '../ingress/admin';
+import { HostTokenStore } from '../ingress/host-tokens';
+import { ingressPort } from '../ingress/start';
 import type { KeyProvider } from '../secret-store';
 import type { HostsContext, HostsCoreServices } from './context';
 import { DriftMonitor } from './drift';
@@ -19,7 +23,8 @@ import { defaultLauncher, type Launcher } from './launcher';
 import { protectHost, type ProtectInput } from './protect';
 import { ProtectionRecords } from './records';
 import { HOSTS } from './registry';
-import { restoreInFile, unprotectHost, type UnprotectInput } from './unprotect';
+import { releaseTokens } from './host-token';
+import { restoreInFile, tokenLabelsOf, unprotectHost, type UnprotectInput } from './unprotect';
 import { HostFileWatcher, type WatchOptions } from './watcher';
 import type { HostEnv } from './types';
 
@@ -29,11 +34,14 @@ export interface HostsOptions {
   /** What protected entries launch (default: this Node and the built CLI); a function is resolved on first protect. */
   launcher?: Launcher | (() => Launcher);
   hooks?: CommitHooks;
+  /** The port `--http` entries name while no ingress runs in this process (default: AIRLOCK_INGRESS_PORT, else 53980). */
+  ingressPort?: number;
 }
 
 export interface HostsServiceDeps extends HostsCoreServices {
   readonly paths: { home: string };
   readonly events: { emit<E extends EventName>(event: E, payload: EventPayload<E>): void };
+  record(entry: AuditEntry): void;
 }
 
 export interface RemoveFromHostsResult {
@@ -42,6 +50,7 @@ export interface RemoveFromHostsResult {
   files: UnprotectHostResult['files'];
   /** Wrappers naming the server that Airlock did not write (hand-made); they now name a missing server. */
   stray: Array<{ host: HostId; file: string; key: string }>;
+  revokedTokens?: string[];
 }
 
 export function defaultHostEnv(): HostEnv {
@@ -53,6 +62,8 @@ export class HostsService {
   private readonly ctx: HostsContext;
   private readonly drift = new DriftMonitor();
   private watcher: HostFileWatcher | undefined;
+  /** The port of the HTTP ingress running in this process, while it runs. */
+  private ingressRunning: number | undefined;
 
   constructor(
     private readonly deps: HostsServiceDeps,
@@ -68,7 +79,20 @@ export class HostsService {
       launcher: () => (launcher ??= resolveLauncher()),
       records: new ProtectionRecords(deps.paths.home, keyProvider),
       hooks: options.hooks ?? {},
+      tokens: {
+        labels: () => new HostTokenStore(deps.paths.home).list().map((t) => t.label),
+        create: (label, by) => createHostToken(deps, label, by).token,
+        revoke: (label, by) => revokeHostToken(deps, label, by),
+        verify: (token) => new HostTokenStore(deps.paths.home).verify(token),
+      },
+      ingress: () =>
+        this.ingressRunning !== undefined ? { port: this.ingressRunning, running: true } : { port: options.ingressPort ?? ingressPort(undefined), running: false },
     };
+  }
+
+  /** The ingress tells where it listens (undefined once closed), so `--http` entries name the port hosts can reach. */
+  ingressListening(port: number | undefined): void {
+    this.ingressRunning = port;
   }
 
   private projectsFor(extra: readonly string[]): string[] {
@@ -110,10 +134,13 @@ export class HostsService {
     const exists = Object.values(this.deps.settings.data.servers).some((s) => s.name === server);
     if (!exists) throw new HostsRequestError(`no server named "${server}"`);
     const result: RemoveFromHostsResult = { restored: [], skipped: [], files: [], stray: [] };
+    const labels: string[] = [];
     for (const [file, record] of Object.entries(this.ctx.records.all())) {
       const selected = record.entries.filter((e) => e.airlockName === server);
-      if (selected.length) restoreInFile(this.ctx, file, record, selected, by, result);
+      if (selected.length) labels.push(...tokenLabelsOf(restoreInFile(this.ctx, file, record, selected, by, result)));
     }
+    const revoked = releaseTokens(this.ctx, labels, by);
+    if (revoked.length) result.revokedTokens = revoked;
     for (const host of this.scan().hosts) {
       for (const config of host.configs) {
         for (const entry of config.entries) {
@@ -199,26 +226,23 @@ function entryView(c: ScannedConfig['entries'][number], restorable: boolean): Ho
   const k = c.classified;
   switch (k.kind) {
     case 'wrapper':
-      return { key: c.key, state: 'protected', transport: 'stdio', airlockName: k.airlockName, command: k.command, args: k.args, ...(k.envNames ? { envNames: k.envNames } : {}), restorable };
+      return k.mode === 'http'
+        ? { key: c.key, state: 'protected', mode: 'http', transport: 'http', airlockName: k.airlockName, url: redactText(k.url), restorable }
+        : { key: c.key, state: 'protected', mode: 'stdio', transport: 'stdio', airlockName: k.airlockName, command: k.command, args: k.args, ...(k.envNames ? { envNames: k.envNames } : {}), restorable };
     case 'remote':
-      return {
-        key: c.key,
-        state: 'remote',
-        transport: k.transport,
-        ...(k.url ? { url: redactText(k.url) } : {}),
-        reason: 'remote server; Airlock cannot protect remote servers until its HTTP ingress exists',
-      };
+      return { key: c.key, state: 'unprotected', transport: k.transport, airlockName: airlockNameFor(c.key), url: redactText(k.url), headerNames: k.headerNames };
     case 'local':
       return { key: c.key, state: 'unprotected', transport: 'stdio', airlockName: airlockNameFor(c.key), command: k.launch.command, args: k.launch.args, envNames: Object.keys(k.launch.env) };
     case 'unsupported':
       return {
         key: c.key,
         state: 'unsupported',
-        transport: 'stdio',
+        transport: k.transport ?? 'stdio',
         reason: k.reason,
         ...(k.command !== undefined ? { command: k.command } : {}),
         ...(k.args ? { args: k.args } : {}),
         ...(k.envNames ? { envNames: k.envNames } : {}),
+        ...(k.url !== undefined ? { url: redactText(k.url) } : {}),
       };
   }
 }

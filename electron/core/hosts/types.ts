@@ -33,9 +33,23 @@ export interface ConfigLocation {
   onlyIfPresent?: boolean;
 }
 
+/**
+ * How a host writes an entry it reaches over HTTP, for Airlock's `--http` mode: the key of the URL
+ * (Gemini CLI `httpUrl`, since its `url` means SSE; Windsurf `serverUrl`), the key of the headers
+ * (Codex `http_headers`), and whether the host needs `type: "http"` to read the entry as HTTP.
+ */
+export interface HttpEntryShape {
+  urlKey: 'url' | 'httpUrl' | 'serverUrl';
+  headersKey: 'headers' | 'http_headers';
+  /** 'always': the host needs the type (Claude Code, VS Code); 'if-present': only a `type` already there is set. */
+  type: 'always' | 'if-present';
+}
+
 export interface HostDefinition {
   id: HostId;
   name: string;
+  /** How it writes an HTTP entry; absent when the host reads only stdio entries from its file (Claude Desktop). */
+  http?: HttpEntryShape;
   /** The host's config folder exists. */
   installed(env: HostEnv): boolean;
   /** Every place this host reads servers from: user files, and project files of `projects`. */

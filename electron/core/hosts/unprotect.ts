@@ -12,6 +12,7 @@ import { entryIn, parseDoc, restoreEntry } from './documents';
 import { classifyEntry } from './entries';
 import { HostsRequestError } from './errors';
 import { commitHostFile, readHostFile, sha256, writeBackup } from './host-file';
+import { releaseTokens } from './host-token';
 import { location } from './location';
 import type { FileRecord, RecordEntry } from './records';
 import { hostById } from './registry';
@@ -44,11 +45,19 @@ export function unprotectHost(ctx: HostsContext, input: UnprotectInput, by: stri
       throw new HostsRequestError(`Airlock did not wrap a server "${name}" in ${def.name}${input.project ? ` for ${input.project}` : ''}, so there is nothing to restore`);
     }
   }
-  for (const [file, record, selected] of selections) restoreInFile(ctx, file, record, selected, by, result);
+  const labels: string[] = [];
+  for (const [file, record, selected] of selections) labels.push(...tokenLabelsOf(restoreInFile(ctx, file, record, selected, by, result)));
+  const revoked = releaseTokens(ctx, labels, by);
+  if (revoked.length) result.revokedTokens = revoked;
   return result;
 }
 
-/** Restores the selected entries of one file and updates the record. */
+/** The host tokens of `--http` entries that were put back. */
+export function tokenLabelsOf(restored: RecordEntry[]): string[] {
+  return restored.map((e) => e.tokenLabel).filter((l): l is string => l !== undefined);
+}
+
+/** Restores the selected entries of one file and updates the record; returns the entries put back. */
 export function restoreInFile(
   ctx: HostsContext,
   file: string,
@@ -56,13 +65,13 @@ export function restoreInFile(
   selected: RecordEntry[],
   by: string,
   result: Pick<UnprotectHostResult, 'restored' | 'skipped' | 'files'>,
-): void {
+): RecordEntry[] {
   const snapshot = readHostFile(file);
   const remaining = record.entries.filter((e) => !selected.includes(e));
   if (!snapshot) {
     for (const e of selected) result.skipped.push({ file, key: e.key, reason: 'the file no longer exists; nothing to restore' });
     forgetEntries(ctx, file, record, remaining, selected, undefined);
-    return;
+    return [];
   }
   let text = snapshot.text;
   const pristine = record.pristine !== undefined && remaining.length === 0 && snapshot.hash === record.writtenHash ? ctx.records.readPristine(record.pristine) : undefined;
@@ -104,8 +113,9 @@ export function restoreInFile(
   forgetEntries(ctx, file, record, remaining, selected, backup !== undefined ? sha256(text) : undefined, snapshot.hash);
   for (const e of restored) {
     result.restored.push({ file, key: e.key, airlockName: e.airlockName });
-    ctx.core.record({ type: 'event', event: 'host-unprotected', server: e.airlockName, by, detail: `${hostById(record.host).name}: "${e.key}" in ${file} launches its original command again` });
+    ctx.core.record({ type: 'event', event: 'host-unprotected', server: e.airlockName, by, detail: `${hostById(record.host).name}: "${e.key}" in ${file} is its original entry again` });
   }
+  return restored;
 }
 
 /** Drops the selected entries from the record (and their originals); the record goes when empty. */

@@ -1,6 +1,8 @@
 import { appSupport, isDir, join, subdirs } from './platform';
 import { location } from './location';
-import type { ConfigLocation, HostDefinition, HostEnv } from './types';
+import type { ConfigLocation, HostDefinition, HostEnv, HttpEntryShape } from './types';
+
+const VSCODE_HTTP: HttpEntryShape = { urlKey: 'url', headersKey: 'headers', type: 'always' };
 
 /**
  * VS Code keeps servers under `servers` (not `mcpServers`) with an `inputs` array for prompts:
@@ -25,6 +27,7 @@ function userLocations(env: HostEnv, host: 'vscode' | 'vscode-insiders', product
 export const vscode: HostDefinition = {
   id: 'vscode',
   name: 'VS Code',
+  http: VSCODE_HTTP,
   installed: (env) => isDir(userDir(env, 'Code')),
   locations(env, projects) {
     const out = userLocations(env, 'vscode', 'Code');
@@ -40,6 +43,7 @@ export const vscode: HostDefinition = {
 export const vscodeInsiders: HostDefinition = {
   id: 'vscode-insiders',
   name: 'VS Code Insiders',
+  http: VSCODE_HTTP,
   installed: (env) => isDir(userDir(env, 'Code - Insiders')),
   locations: (env) => userLocations(env, 'vscode-insiders', 'Code - Insiders'),
 };

@@ -6,6 +6,7 @@ import type { ConfigLocation, HostDefinition } from './types';
 export const windsurf: HostDefinition = {
   id: 'windsurf',
   name: 'Windsurf',
+  http: { urlKey: 'serverUrl', headersKey: 'headers', type: 'if-present' },
   installed: (env) => isDir(join(env, env.home, '.codeium', 'windsurf')),
   locations(env) {
     const base = { host: 'windsurf' as const, interpolation: 'windsurf' as const };

@@ -12,6 +12,7 @@ function configDir(env: HostEnv): string {
 export const zed: HostDefinition = {
   id: 'zed',
   name: 'Zed',
+  http: { urlKey: 'url', headersKey: 'headers', type: 'if-present' },
   installed: (env) => isDir(configDir(env)),
   locations: (env) => [
     location({ host: 'zed', file: join(env, configDir(env), 'settings.json'), format: 'jsonc', shape: 'zed', container: ['context_servers'] }),

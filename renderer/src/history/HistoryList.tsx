@@ -188,7 +188,7 @@ export function HistoryList() {
       tabIndex={0}
       onKeyDown={onKeyDown}
       aria-label="history list: arrow keys move between entries"
-      aria-activedescendant={selectedSeq !== undefined && items.some((i) => i.seq === selectedSeq) ? `history-row-${selectedSeq}` : undefined}
+      aria-activedescendant={virtualItems.some((v) => items[v.index]?.seq === selectedSeq) ? `history-row-${selectedSeq}` : undefined}
     >
       {items.length === 0 ? (
         <EmptyList />

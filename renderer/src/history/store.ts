@@ -14,8 +14,9 @@ import { fetchStreamingExport, hasStreamingExport, saveBlob } from './download';
 import { callMatches, EMPTY_FILTERS, recordMatches, toHistoryFilter, type HistoryFilters } from './filters';
 import { appendOlder, insertLive, itemOfLiveCall, itemOfRecord, itemOfRow, mergeNewestFirst, withResult, type HistoryItem } from './items';
 
-/** Rows per page: a screenful several times over, well under the contract's 500. */
-export const PAGE_SIZE = 200;
+/** The first page: a few screenfuls, quick to answer. Older pages are bigger: fewer round trips while scrolling far. */
+export const FIRST_PAGE = 100;
+export const NEXT_PAGE = 400;
 /** Without the streaming endpoint, an export is one document over the contract, capped. */
 const EXPORT_CAP = 200_000;
 const ENTRY_CACHE = 40;
@@ -75,6 +76,10 @@ function api(): ApiClient | undefined {
   return currentApi();
 }
 
+function inDesktopShell(): boolean {
+  return typeof window !== 'undefined' && 'airlock' in window;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -85,7 +90,7 @@ function pageItems(page: HistoryPage): HistoryItem[] {
 
 function query(beforeSeq?: number) {
   const { filters } = useHistory.getState();
-  return { ...toHistoryFilter(filters), view: filters.view, limit: PAGE_SIZE, ...(beforeSeq !== undefined ? { beforeSeq } : {}) };
+  return { ...toHistoryFilter(filters), view: filters.view, limit: beforeSeq === undefined ? FIRST_PAGE : NEXT_PAGE, ...(beforeSeq !== undefined ? { beforeSeq } : {}) };
 }
 
 function setEntry(seq: number, entry: EntryState): void {
@@ -186,6 +191,9 @@ export const historyActions = {
       if (liveTimer) clearTimeout(liveTimer);
       liveTimer = undefined;
       liveQueue = [];
+      // Off screen: let the loaded rows go (the next visit loads from the newest again); filters and the opened call stay.
+      generation++;
+      useHistory.setState({ items: [], next: undefined, searchedBackTo: undefined, loading: false, loaded: false, unseen: 0 });
     };
   },
 
@@ -300,12 +308,15 @@ export const historyActions = {
       if (hasStreamingExport()) {
         saveBlob(await fetchStreamingExport(filter, format));
         notify(`Exported the ${Object.keys(filter).length > 0 ? 'filtered ' : ''}calls as ${format.toUpperCase()}.`);
+      } else if (inDesktopShell()) {
+        // The shell refuses every download (Electron security checklist) and has no save dialog yet.
+        notify('The desktop window cannot save files yet. Export from the browser window (`airlock serve`) instead.', 'error');
       } else {
         const doc = await client.call('exportHistory', { ...filter, format, maxRows: EXPORT_CAP });
         saveBlob({ blob: new Blob([doc.content], { type: doc.mimeType }), filename: doc.filename });
         notify(
           doc.truncated
-            ? `Exported the newest ${doc.rows.toLocaleString()} calls as ${format.toUpperCase()}; more matched — narrow the filters, or use \`airlock log --export\` for all of them.`
+            ? `Exported the newest ${doc.rows.toLocaleString()} calls as ${format.toUpperCase()}; more matched — narrow the filters to export the rest.`
             : `Exported ${doc.rows.toLocaleString()} calls as ${format.toUpperCase()}.`,
         );
       }
