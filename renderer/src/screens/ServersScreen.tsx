@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Rule, ServerView } from '../../../shared/types';
 import { HistorySettings } from '../history/settings/HistorySettings';
 import { actions, useAirlock } from '../state/store';
@@ -20,6 +20,47 @@ function RuleRow({ rule }: { rule: Rule }) {
         Remove
       </button>
     </li>
+  );
+}
+
+/** Airlock is the OAuth client of a remote server: log in (system browser) or out (tokens revoked and deleted). */
+function RemoteLogin({ server }: { server: ServerView }) {
+  const busy = useAirlock((s) => Boolean(s.busy[`login:${server.name}`]));
+  const [link, setLink] = useState<string | undefined>();
+  const signedIn = server.authority.kind === 'remote' && Boolean(server.authority.issuer && server.authority.expiresAt);
+  // The sign-in link is spent once a token arrives.
+  useEffect(() => {
+    if (signedIn) setLink(undefined);
+  }, [signedIn]);
+  if (server.authority.kind !== 'remote' || server.state === 'revoked') return null;
+  return (
+    <div className="remote-login">
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        onClick={async () => {
+          const started = await actions.login(server.name);
+          setLink(started?.authorizationUrl);
+        }}
+      >
+        {signedIn ? 'Log in again' : 'Log in'}
+      </button>
+      {signedIn && (
+        <button type="button" className="btn" disabled={busy} onClick={() => actions.logout(server.name)}>
+          Log out
+        </button>
+      )}
+      {link && (
+        <span className="small">
+          {/* The core checked this URL (https, or http on loopback) before handing it over. */}
+          Continue in your browser:{' '}
+          <a href={link} target="_blank" rel="noopener noreferrer">
+            open the sign-in page
+          </a>
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -76,7 +117,10 @@ function ServerCard({ server }: { server: ServerView }) {
       <ServerDefinitions server={server} />
       <section className="card-section" aria-label="permission story">
         <h3>Permission story</h3>
-        <AuthorityView authority={server.authority} />
+        <div>
+          <AuthorityView authority={server.authority} />
+          <RemoteLogin server={server} />
+        </div>
       </section>
       <section className="card-section" aria-label="rules">
         <h3>Rules</h3>

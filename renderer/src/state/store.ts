@@ -205,6 +205,18 @@ export const actions = {
     const result = await run('restoreServer', { server }, `server:${server}`);
     if (result) notify(`Restored ${server}.`);
   },
+  /** Starts a login; the core opens the system browser (desktop) or the window shows the link (browser mode). */
+  async login(server: string): Promise<{ authorizationUrl?: string } | undefined> {
+    const result = await run('login', { server }, `login:${server}`);
+    if (!result) return undefined;
+    if (result.status === 'not-needed') notify(`${server} needs no login.`);
+    if (result.status === 'done') notify(`Logged in to ${server}.`);
+    return result.status === 'started' ? { authorizationUrl: result.authorizationUrl } : {};
+  },
+  async logout(server: string): Promise<void> {
+    const result = await run('logout', { server }, `login:${server}`);
+    if (result) notify(`Logged out of ${server}: ${result.revoked.length ? `tokens revoked at the authorization server, ` : ''}tokens deleted.`);
+  },
   async pause(): Promise<void> {
     await run('pause', {}, 'switch');
   },

@@ -38,54 +38,61 @@ export function AuthorityView({ authority }: { authority: Authority }) {
     );
   }
   return (
-    <dl className="facts">
-      <dt>url</dt>
-      <dd className="mono">
-        <Visible text={authority.url} oneLine />
-      </dd>
-      <dt>issuer</dt>
-      <dd className="mono">{authority.issuer ? <Visible text={authority.issuer} oneLine /> : <span className="muted">none (no OAuth)</span>}</dd>
-      {authority.clientId && (
-        <>
-          <dt>client</dt>
-          <dd className="mono">
-            <Visible text={authority.clientId} oneLine />
-          </dd>
-        </>
+    <div className="authority">
+      {authority.warnings.length > 0 && (
+        // Authority problems come first: a token for another audience, scopes that grew, an expiry inside the hold time.
+        <ul className="authority-warnings" role="alert">
+          {authority.warnings.map((w, i) => (
+            <li key={i}>
+              <Visible text={w} />
+            </li>
+          ))}
+        </ul>
       )}
-      {authority.audience && authority.audience.length > 0 && (
-        <>
-          <dt>audience</dt>
-          <dd className="mono">{authority.audience.join(', ')}</dd>
-        </>
-      )}
-      <dt>scopes</dt>
-      <dd>{authority.scopes && authority.scopes.length > 0 ? authority.scopes.map((s) => <code key={s} className="env-name">{s}</code>) : <span className="muted">none</span>}</dd>
-      {authority.expiresAt && (
-        <>
-          <dt>expires</dt>
-          <dd>{formatDateTime(authority.expiresAt)}</dd>
-        </>
-      )}
-      {authority.account && (
-        <>
-          <dt>account</dt>
-          <dd>
-            <Visible text={authority.account} oneLine />
-          </dd>
-        </>
-      )}
-      {authority.headerNames.length > 0 && (
-        <>
-          <dt>headers</dt>
-          <dd>{authority.headerNames.map((h) => <code key={h} className="env-name">{h}</code>)}</dd>
-        </>
-      )}
-      {authority.warnings.map((w, i) => (
-        <dd key={i} className="warn-text full">
-          ⚠ {w}
+      <dl className="facts">
+        <dt>url</dt>
+        <dd className="mono">
+          <Visible text={authority.url} oneLine />
         </dd>
-      ))}
-    </dl>
+        <dt>issuer</dt>
+        <dd className="mono">{authority.issuer ? <Visible text={authority.issuer} oneLine /> : <span className="muted">none (no OAuth)</span>}</dd>
+        {authority.clientId && (
+          <>
+            <dt>client</dt>
+            <dd className="mono">
+              <Visible text={authority.clientId} oneLine />
+            </dd>
+          </>
+        )}
+        {authority.audience && authority.audience.length > 0 && (
+          <>
+            <dt>audience</dt>
+            <dd className="mono">{authority.audience.join(', ')}</dd>
+          </>
+        )}
+        <dt>scopes</dt>
+        <dd>{authority.scopes && authority.scopes.length > 0 ? authority.scopes.map((s) => <code key={s} className="env-name">{s}</code>) : <span className="muted">none</span>}</dd>
+        {authority.expiresAt && (
+          <>
+            <dt>expires</dt>
+            <dd>{formatDateTime(authority.expiresAt)}</dd>
+          </>
+        )}
+        {authority.account && (
+          <>
+            <dt>account</dt>
+            <dd>
+              <Visible text={authority.account} oneLine />
+            </dd>
+          </>
+        )}
+        {authority.headerNames.length > 0 && (
+          <>
+            <dt>headers</dt>
+            <dd>{authority.headerNames.map((h) => <code key={h} className="env-name">{h}</code>)}</dd>
+          </>
+        )}
+      </dl>
+    </div>
   );
 }
