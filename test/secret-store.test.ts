@@ -143,3 +143,17 @@ describe('server env secrets in the core', () => {
     }
   });
 });
+
+describe('a home owned by the desktop app', () => {
+  it('is not given a second key by the CLI: offline commands refuse and say to open the app', async () => {
+    const home = makeHome();
+    fs.mkdirSync(path.join(home, 'keys'), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(home, 'keys', 'secret-store.sealed'), 'sealed by the OS keychain', { mode: 0o600 });
+    const { airlock } = await import('./helpers/harness');
+    const result = await airlock(['add', 'files', '--', process.execPath, '--version'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('belongs to the desktop app');
+    expect(fs.existsSync(path.join(home, 'keys', 'secret-store.key'))).toBe(false);
+    expect(fs.existsSync(path.join(home, 'settings.json'))).toBe(false);
+  });
+});

@@ -48,6 +48,9 @@ export function secretStoreFile(home: string): string {
  * stop a process running as this user, which can read both files. The desktop app replaces it
  * with a provider backed by Electron's `safeStorage` (the OS keychain), which does raise the bar.
  */
+/** Name of the key the desktop app seals with the OS keychain (electron/shell/safe-storage-key.ts). */
+export const DESKTOP_SEALED_KEY = 'secret-store.sealed';
+
 export class FileKeyProvider implements KeyProvider {
   readonly kind = 'file' as const;
   readonly file: string;
@@ -61,6 +64,12 @@ export class FileKeyProvider implements KeyProvider {
     if (this.cached) return this.cached;
     ensurePrivateDir(path.dirname(this.file));
     let key = this.read();
+    if (!key && fs.existsSync(path.join(path.dirname(this.file), DESKTOP_SEALED_KEY))) {
+      // A second key would split the store and make the desktop's signed settings look tampered.
+      throw new SecretStoreError(
+        'this Airlock home belongs to the desktop app, which keeps its keys in the OS keychain: open the app (while it runs, the CLI talks to it)',
+      );
+    }
     if (!key) {
       this.create();
       key = this.read();

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileKeyProvider, SecretStoreError, type KeyProvider } from '../core/secret-store';
+import { DESKTOP_SEALED_KEY, FileKeyProvider, SecretStoreError, type KeyProvider } from '../core/secret-store';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/secure-fs';
 
 const KEY_BYTES = 32;
@@ -24,7 +24,7 @@ export interface SafeStorageLike {
 }
 
 export function sealedKeyFile(home: string): string {
-  return path.join(home, 'keys', 'secret-store.sealed');
+  return path.join(home, 'keys', DESKTOP_SEALED_KEY);
 }
 
 export class SafeStorageKeyProvider implements KeyProvider {
