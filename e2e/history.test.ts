@@ -57,6 +57,8 @@ describe('History screen with 100 000 calls', () => {
       await field.fill(value);
       await field.press('Enter');
     }
+    // The list shows the previous rows, dimmed, until the new first page arrives.
+    await page.locator('.history-scroll:not(.stale)').waitFor();
   }
 
   async function visibleSeqs(): Promise<number[]> {
@@ -247,6 +249,7 @@ describe('History screen with 100 000 calls', () => {
     await otel.getByRole('button', { name: 'add headers' }).click();
     await otel.getByLabel('header 1 name').fill('X-Collector-Key');
     await otel.getByLabel('header 1 value').fill('collector-secret-123');
+    await screenshot(page, 'history-settings-editing');
     await otel.getByRole('button', { name: 'Save export settings' }).click();
     await otel.getByTestId('telemetry-state').filter({ hasText: 'Sending to' }).waitFor();
     expect(await otel.getByTestId('stored-headers').textContent()).toContain('X-Collector-Key');
@@ -346,6 +349,8 @@ describe('History screen with 100 000 calls', () => {
     await result.getByRole('button', { name: `Open record #${edited.seq.toLocaleString('en-US')}` }).click();
     const detail = page.locator('.history-detail');
     await detail.getByTestId('not-intact').waitFor();
+    // No rule is offered from a line someone edited.
+    expect(await detail.getByRole('button', { name: 'Create rule from this call' }).count()).toBe(0);
     expect(await detail.textContent()).toContain('/home/user/projectz/');
     await screenshot(page, 'history-verify-broken');
     await page.emulateMedia({ colorScheme: 'dark' });

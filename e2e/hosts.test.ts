@@ -113,8 +113,8 @@ describe('Hosts screen', () => {
     expect(await hostCard(page, 'vscode').locator('.host-file').first().textContent()).toBe(fx.vscode);
     expect(await stateOf(page, 'claude-desktop', 'everything')).toBe('unprotected');
     expect(await entryRow(page, 'claude-desktop', 'everything').locator('.host-state').textContent()).toBe('Not protected');
-    // Why some entries cannot be protected is said on the entry.
-    expect(await stateOf(page, 'vscode', 'linear')).toBe('remote');
+    // A remote entry is protectable too, shown by its URL; why some entries cannot be protected is said on the entry.
+    expect(await stateOf(page, 'vscode', 'linear')).toBe('unprotected');
     expect(await entryRow(page, 'vscode', 'linear').textContent()).toContain('https://mcp.linear.app/mcp');
     expect(await stateOf(page, 'vscode', 'jira')).toBe('unsupported');
     expect(await entryRow(page, 'vscode', 'jira').textContent()).toContain('"inputs" prompt');

@@ -84,10 +84,11 @@ describe('airlock hosts', () => {
     const claude = view.hosts.find((h) => h.id === 'claude-code')!;
     expect(claude.configs.map((c) => [c.scope, c.where, c.entries.map((e) => [e.key, e.state])])).toEqual([
       ['user', 'mcpServers', [['everything', 'unprotected']]],
-      ['local', `projects[${J(known)}].mcpServers`, [['local-one', 'remote']]],
+      ['local', `projects[${J(known)}].mcpServers`, [['local-one', 'unsupported']]],
       ['project', 'mcpServers', [['shared', 'unsupported']]],
     ]);
     expect(claude.configs[1]!.entries[0]!.url).not.toContain('hunter2');
+    expect(claude.configs[1]!.entries[0]!.reason).toMatch(/carries a user name or password.*Airlock leaves the entry as it is/);
     expect(claude.configs[2]!.entries[0]!.reason).toMatch(/uses \$\{PROJECT_ROOT\}, a value Claude Code fills in from its own environment/);
     const cursor = view.hosts.find((h) => h.id === 'cursor')!;
     expect(cursor.configs.map((c) => [c.scope, c.project, c.exists])).toEqual([

@@ -204,7 +204,7 @@ describe('protect and unprotect, host by host', () => {
       '\t"servers": {',
       `\t\t"everything": { "type": "stdio", "command": ${J(EVERYTHING)}, "args": [] },`,
       `\t\t"github": { "type": "stdio", "command": ${J(EVERYTHING)}, "env": { "GITHUB_TOKEN": "\${input:gh_token}" } },`,
-      '\t\t"docs": { "type": "http", "url": "https://example.com/mcp" }',
+      '\t\t"docs": { "type": "http", "url": "https://example.com/mcp", "headers": { "X-Api-Key": "\${input:docs_key}" } }',
       '\t}',
       '}',
       '',
@@ -220,7 +220,7 @@ describe('protect and unprotect, host by host', () => {
         const data = jsonc(after);
         expect(at(data, 'servers', 'everything', 'type')).toBe('stdio');
         expect(data.inputs).toEqual(jsonc(text).inputs);
-        // An entry that needs VS Code's prompt and a remote entry stay exactly as they were.
+        // A local and a remote entry that need VS Code's prompt stay exactly as they were.
         expect(at(data, 'servers', 'github')).toEqual(at(jsonc(text), 'servers', 'github'));
         expect(at(data, 'servers', 'docs')).toEqual(at(jsonc(text), 'servers', 'docs'));
       },
@@ -261,11 +261,11 @@ describe('protect and unprotect, host by host', () => {
     await roundTrip({ env, host: 'vscode-insiders', expected: [{ file, key: 'everything', airlockName: 'everything', entry: (t) => at(jsonc(t), 'servers', 'everything') }] });
   });
 
-  it('Windsurf mcp_config.json, leaving a serverUrl remote alone', async () => {
+  it('Windsurf mcp_config.json, leaving a serverUrl remote that reads ${env:…} alone', async () => {
     const { home, env } = fixtureHome();
     const file = write(
       path.join(home, '.codeium/windsurf/mcp_config.json'),
-      `{\n  "mcpServers": {\n    "everything": {\n      "command": ${J(EVERYTHING)},\n      "args": [],\n      "disabled": false\n    },\n    "linear": {\n      "serverUrl": "https://mcp.linear.app/sse"\n    }\n  }\n}\n`,
+      `{\n  "mcpServers": {\n    "everything": {\n      "command": ${J(EVERYTHING)},\n      "args": [],\n      "disabled": false\n    },\n    "linear": {\n      "serverUrl": "https://mcp.linear.app/sse",\n      "headers": { "Authorization": "Bearer \${env:LINEAR_API_KEY}" }\n    }\n  }\n}\n`,
     );
     await roundTrip({
       env,
@@ -274,7 +274,7 @@ describe('protect and unprotect, host by host', () => {
       extraChecks: (texts) => {
         const data = strictJson(texts.get(file)!);
         expect(at(data, 'mcpServers', 'everything', 'disabled')).toBe(false);
-        expect(at(data, 'mcpServers', 'linear')).toEqual({ serverUrl: 'https://mcp.linear.app/sse' });
+        expect(at(data, 'mcpServers', 'linear')).toEqual({ serverUrl: 'https://mcp.linear.app/sse', headers: { Authorization: 'Bearer ${env:LINEAR_API_KEY}' } });
       },
     });
   });

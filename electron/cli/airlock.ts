@@ -135,13 +135,14 @@ program
 
 program
   .command('protect')
-  .description("route a host's servers through Airlock: import each entry and rewrite it to `airlock connect <name>`")
+  .description("route a host's servers (local and remote) through Airlock: import each entry and rewrite it to `airlock connect <name>` (or, with --http, Airlock's HTTP ingress)")
   .argument('<host>', 'claude-desktop, claude-code, cursor, vscode, vscode-insiders, windsurf, gemini-cli, codex or zed')
   .option('--server <name>', 'only this server key (repeatable; default: all)', collect)
   .option('--project <dir>', "the project's files (and Claude Code's local scope) instead of the user's")
   .option('--as <name>', 'Airlock name for the one --server (or KEY=NAME), when its name is taken', collect)
+  .option('--http', "point entries at Airlock's HTTP ingress with this host's token (written into the host file) instead of `airlock connect`")
   .action(
-    action(async (host: string, options: { server?: string[]; project?: string; as?: string[] }) => (await import('./hosts')).protect(host, options)),
+    action(async (host: string, options: { server?: string[]; project?: string; as?: string[]; http?: boolean }) => (await import('./hosts')).protect(host, options)),
   );
 
 program

@@ -1,7 +1,8 @@
 /**
  * Drift: what changed in the hosts' files behind Airlock's back. Two things raise an alert — a new
- * server a host would launch directly (one click protects it), and an Airlock wrapper that was
- * replaced by hand (one click wraps it again). Alerts last while their cause does.
+ * server a host would launch or connect to directly (one click protects it), and an Airlock wrapper
+ * (`airlock connect` or the HTTP ingress) that was replaced by hand (one click wraps it again, in
+ * the same mode). Alerts last while their cause does.
  *
  * "New" means not seen by an earlier watched scan; the set of seen entries is kept in the Airlock
  * home, so a server added while Airlock was not running is still reported when it starts. The very
@@ -9,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HostAlert } from '../../../shared/hosts';
+import { redactText } from '../../../shared/secrets';
 import type { Scan, ScannedEntry } from './discover';
 import type { FileRecord } from './records';
 
@@ -42,8 +44,10 @@ export class DriftMonitor {
           byPlace.set(fp, { entry, hostName: host.def.name });
           const known = nextSeen.has(fp);
           nextSeen.add(fp);
-          if (entry.classified.kind === 'local' && (!known || this.active.has(alertId('unprotected-server', fp))) && !learnOnly) {
-            current.set(alertId('unprotected-server', fp), this.alert('unprotected-server', fp, entry, host.def.name, `${host.def.name} launches "${entry.key}" directly, not through Airlock (${config.location.file})`));
+          const c = entry.classified;
+          if ((c.kind === 'local' || c.kind === 'remote') && (!known || this.active.has(alertId('unprotected-server', fp))) && !learnOnly) {
+            const how = c.kind === 'local' ? `launches "${entry.key}"` : `connects to "${entry.key}" (${redactText(c.url)})`;
+            current.set(alertId('unprotected-server', fp), this.alert('unprotected-server', fp, entry, host.def.name, `${host.def.name} ${how} directly, not through Airlock (${config.location.file})`));
           }
         }
       }
@@ -55,9 +59,10 @@ export class DriftMonitor {
         if (!found) continue; // deleted entries bypass nothing
         const c = found.entry.classified;
         if (c.kind === 'wrapper' && c.airlockName === e.airlockName) continue;
+        const how = c.kind === 'remote' ? 'connects to it' : 'launches it';
         current.set(
           alertId('wrapper-removed', fp),
-          this.alert('wrapper-removed', fp, found.entry, found.hostName, `Airlock's wrapper for "${e.key}" was removed from ${file}; ${found.hostName} now launches it without Airlock`),
+          this.alert('wrapper-removed', fp, found.entry, found.hostName, `Airlock's wrapper for "${e.key}" was removed from ${file}; ${found.hostName} now ${how} without Airlock`, e.mode),
         );
       }
     }
@@ -67,7 +72,7 @@ export class DriftMonitor {
     return { raised, seen: nextSeen };
   }
 
-  private alert(kind: HostAlert['kind'], fp: string, entry: ScannedEntry, hostName: string, message: string): HostAlert {
+  private alert(kind: HostAlert['kind'], fp: string, entry: ScannedEntry, hostName: string, message: string, mode?: 'stdio' | 'http'): HostAlert {
     const id = alertId(kind, fp);
     const previous = this.active.get(id);
     const project = entry.location.project;
@@ -81,7 +86,8 @@ export class DriftMonitor {
       ...(project !== undefined ? { project } : {}),
       at: previous?.at ?? new Date().toISOString(),
       message,
-      protect: { host: entry.location.host, servers: [entry.key], ...(project !== undefined ? { project } : {}) },
+      // Re-wrapping an entry protected over HTTP keeps it on HTTP.
+      protect: { host: entry.location.host, servers: [entry.key], ...(project !== undefined ? { project } : {}), ...(mode === 'http' ? { mode } : {}) },
     };
   }
 }

@@ -46,7 +46,11 @@ export function tokenForHost(ctx: HostsContext, host: HostId, by: string): HeldT
   }
 }
 
-/** Revokes each of `labels` that no protected entry uses any more; returns the labels revoked. */
+/**
+ * Revokes each of `labels` that no protected entry uses any more; returns the labels revoked. Runs
+ * after the host files were restored, so a token store that cannot be changed (damaged) leaves the
+ * token listed in `airlock token ls` rather than failing an unprotect that already happened.
+ */
 export function releaseTokens(ctx: HostsContext, labels: Iterable<string>, by: string): string[] {
   const inUse = new Set(
     Object.values(ctx.records.all())
@@ -56,8 +60,12 @@ export function releaseTokens(ctx: HostsContext, labels: Iterable<string>, by: s
   const revoked: string[] = [];
   for (const label of new Set(labels)) {
     if (inUse.has(label)) continue;
-    if (ctx.tokens.revoke(label, by)) revoked.push(label);
-    ctx.records.forgetHostToken(label);
+    try {
+      if (ctx.tokens.revoke(label, by)) revoked.push(label);
+      ctx.records.forgetHostToken(label);
+    } catch {
+      /* see above: the token stays, and `airlock token revoke` can end it */
+    }
   }
   return revoked;
 }

@@ -10,8 +10,7 @@ import { defaultHome } from '../paths';
  * and the script are absolute paths. AIRLOCK_HOME is added only when this core's home is not the
  * one `airlock connect` finds by itself (a host's environment knows nothing of ours).
  *
- * Only the stdio wrapper exists today; an `http` style (the ingress URL with a bearer secret, for
- * hosts that speak Streamable HTTP) slots in here once the HTTP ingress lands.
+ * This is the stdio wrapper; `protect --http` entries name the HTTP ingress instead (protect.ts).
  */
 export interface Launcher {
   command: string;

@@ -28,7 +28,7 @@ import { tokenForHost, type HeldToken } from './host-token';
 import { launchArgs } from './launcher';
 import type { FileRecord } from './records';
 import { hostById } from './registry';
-import { ingressUrl, isIngressUrl } from './remote-entries';
+import { INGRESS_LOOP_REASON, ingressUrl, isIngressUrl } from './remote-entries';
 import type { HttpEntryShape } from './types';
 
 export type ProtectMode = 'stdio' | 'http';
@@ -157,9 +157,7 @@ function plan(ctx: HostsContext, c: Extract<ClassifiedEntry, { kind: 'local' | '
     if (error instanceof InvalidRemoteServer) return { refused: error.message };
     throw error;
   }
-  if (isIngressUrl(built.spec.url, ctx.ingress().port)) {
-    return { refused: "points at Airlock's own HTTP ingress; importing it would make Airlock call itself, so the entry stays as it is" };
-  }
+  if (isIngressUrl(built.spec.url, ctx.ingress().port)) return { refused: INGRESS_LOOP_REASON };
   return { kind: 'remote', input: c.input, spec: built.spec, headers: built.headers };
 }
 

@@ -153,6 +153,8 @@ export function ingressUrl(port: number, airlockName: string): string {
   return `http://127.0.0.1:${port}/mcp/${airlockName}`;
 }
 
+export const INGRESS_LOOP_REASON = "points at Airlock's own HTTP ingress; importing it would make Airlock call itself, so the entry stays as it is";
+
 /** True when a URL is Airlock's own ingress: importing it as a server would make Airlock call itself. */
 export function isIngressUrl(url: string, port: number): boolean {
   try {
@@ -162,4 +164,10 @@ export function isIngressUrl(url: string, port: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A remote entry that is Airlock's own ingress without a host token: not protectable (see INGRESS_LOOP_REASON). */
+export function withoutIngressLoop(classified: ClassifiedEntry, port: number): ClassifiedEntry {
+  if (classified.kind !== 'remote' || !isIngressUrl(classified.input.url, port)) return classified;
+  return { kind: 'unsupported', reason: INGRESS_LOOP_REASON, transport: classified.transport, url: classified.url };
 }

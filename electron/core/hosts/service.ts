@@ -8,7 +8,6 @@ import { ApiFailure, type CoreApi } from '../../../shared/contract';
 import type { HostAlert, HostConfigView, HostEntryView, HostId, HostsView, ProtectHostResult, UnprotectHostResult } from '../../../shared/hosts';
 import { redactText } from '../../../shared/secrets';
 import type { EventName, EventPayload } from '../../../shared/contract';
-import type { AuditEntry } from '../../../shared/audit';
 import { createHostToken, revokeHostToken } from '../ingress/admin';
 import { HostTokenStore } from '../ingress/host-tokens';
 import { ingressPort } from '../ingress/start';
@@ -24,6 +23,7 @@ import { protectHost, type ProtectInput } from './protect';
 import { ProtectionRecords } from './records';
 import { HOSTS } from './registry';
 import { releaseTokens } from './host-token';
+import { withoutIngressLoop } from './remote-entries';
 import { restoreInFile, tokenLabelsOf, unprotectHost, type UnprotectInput } from './unprotect';
 import { HostFileWatcher, type WatchOptions } from './watcher';
 import type { HostEnv } from './types';
@@ -41,7 +41,6 @@ export interface HostsOptions {
 export interface HostsServiceDeps extends HostsCoreServices {
   readonly paths: { home: string };
   readonly events: { emit<E extends EventName>(event: E, payload: EventPayload<E>): void };
-  record(entry: AuditEntry): void;
 }
 
 export interface RemoveFromHostsResult {
@@ -101,7 +100,11 @@ export class HostsService {
   }
 
   private scan(extra: readonly string[] = []): Scan {
-    return scanHosts(this.env, this.projectsFor(extra));
+    const scan = scanHosts(this.env, this.projectsFor(extra));
+    // As protect sees it: an entry naming Airlock's own ingress (without a token) is not a server to import.
+    const port = this.ctx.ingress().port;
+    for (const host of scan.hosts) for (const config of host.configs) for (const entry of config.entries) entry.classified = withoutIngressLoop(entry.classified, port);
+    return scan;
   }
 
   view(extra: readonly string[] = []): HostsView {

@@ -166,12 +166,15 @@ export async function startIngress(core: Core, options: { port?: number } = {}):
     });
   });
   port = (server.address() as AddressInfo).port;
+  // `airlock protect --http` writes this port into host entries.
+  core.hosts.ingressListening(port);
   return {
     port,
     url: `http://127.0.0.1:${port}/mcp/<server>`,
     close: () =>
       new Promise<void>((resolve) => {
         fs.unwatchFile(tokens.file, watch);
+        core.hosts.ingressListening(undefined);
         for (const s of sessions.values()) s.session.close();
         sessions.clear();
         server.close(() => resolve());

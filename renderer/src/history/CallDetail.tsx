@@ -257,7 +257,7 @@ export function CallDetail({ entry }: { entry: HistoryEntry }) {
         <RecordFacts entry={entry} />
       </DetailSection>
       <footer className="detail-actions">
-        <CreateRule key={call.seq} call={call} />
+        <CreateRule key={call.seq} call={call} intact={entry.intact} />
       </footer>
     </article>
   );

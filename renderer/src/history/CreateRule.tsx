@@ -23,7 +23,7 @@ function RuleLine({ rule }: { rule: Rule }) {
  * allow, so the rules that already apply are shown first; the new rule appears on the Servers
  * screen and can be undone from the notice.
  */
-export function CreateRule({ call }: { call: CallRecord }) {
+export function CreateRule({ call, intact }: { call: CallRecord; intact: boolean }) {
   const [open, setOpen] = useState(false);
   const [action, setAction] = useState<'allow' | 'deny'>(call.decision);
   const [created, setCreated] = useState<Rule | undefined>();
@@ -49,6 +49,10 @@ export function CreateRule({ call }: { call: CallRecord }) {
         </button>
       </div>
     );
+  }
+  if (!intact) {
+    // A line edited after it was written may name any tool: no rule is offered from it.
+    return <p className="muted small create-rule">No rule is offered from a record that fails its hash check.</p>;
   }
   if (!open) {
     return (

@@ -85,6 +85,14 @@ function Tail() {
   const loading = useHistory((s) => s.loading);
   const searchedBackTo = useHistory((s) => s.searchedBackTo);
   const count = useHistory((s) => s.items.length);
+  const loaded = useHistory((s) => s.loaded);
+  if (!loaded) {
+    return (
+      <span className="muted small">
+        <span className="spinner" aria-hidden="true" /> Loading…
+      </span>
+    );
+  }
   if (next === undefined) {
     return (
       <span className="muted small">
@@ -183,7 +191,7 @@ export function HistoryList() {
   const columns = view === 'calls' ? CALL_COLUMNS : RECORD_COLUMNS;
   return (
     <div
-      className="history-scroll"
+      className={`history-scroll${loaded ? '' : ' stale'}`}
       ref={scrollRef}
       tabIndex={0}
       onKeyDown={onKeyDown}

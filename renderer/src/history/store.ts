@@ -69,6 +69,11 @@ export const useHistory = create<HistoryState>()(() => ({ ...initial }));
 
 /** Bumped on every reload: answers to an older query are dropped. */
 let generation = 0;
+/** A first page is on its way; live items that arrive meanwhile are kept for it. */
+let reloading = false;
+let arrivedWhileReloading: HistoryItem[] = [];
+/** The first page came while the index was not ready (it may lack rows the index had not reached). */
+let loadedWhileBehind = false;
 /** Call records seen live, so a result arriving later can be joined and matched. */
 const recentCalls = new Map<string, CallRecord>();
 
@@ -107,13 +112,25 @@ function rememberCall(call: CallRecord): void {
   if (recentCalls.size > RECENT_CALLS) recentCalls.delete(recentCalls.keys().next().value!);
 }
 
-/** Applies one live record to the list; returns how many arrivals could not be matched. */
-function applyLive(items: HistoryItem[], record: AuditRecord, state: HistoryState): { items: HistoryItem[]; unseen: number; stale?: number } {
+interface Applied {
+  items: HistoryItem[];
+  /** 1 when the record may match but the window cannot tell (free text). */
+  unseen: number;
+  /** The row this record added or completed, when it matches the current filters. */
+  added?: HistoryItem;
+  /** A call whose result arrived (its cached detail is out of date). */
+  stale?: number;
+}
+
+/** Applies one live record to the list. */
+function applyLive(items: HistoryItem[], record: AuditRecord, state: HistoryState): Applied {
   const filter = toHistoryFilter(state.filters);
   if (state.filters.view === 'records') {
     const verdict = recordMatches(record, filter);
     if (verdict === 'unknown') return { items, unseen: 1 };
-    return { items: verdict ? insertLive(items, itemOfRecord(record)) : items, unseen: 0 };
+    if (!verdict) return { items, unseen: 0 };
+    const added = itemOfRecord(record);
+    return { items: insertLive(items, added), unseen: 0, added };
   }
   if (record.type === 'call') {
     const call = record as CallRecord;
@@ -121,25 +138,28 @@ function applyLive(items: HistoryItem[], record: AuditRecord, state: HistoryStat
     const item = itemOfLiveCall(call);
     const verdict = callMatches(call, item.outcome, filter);
     if (verdict === 'unknown') return { items, unseen: 1 };
-    return { items: verdict ? insertLive(items, item) : items, unseen: 0 };
+    return verdict ? { items: insertLive(items, item), unseen: 0, added: item } : { items, unseen: 0 };
   }
   if (record.type !== 'result') return { items, unseen: 0 };
   const result = record as ResultRecord;
+  const call = recentCalls.get(result.call);
+  const verdict = call ? callMatches(call, result.outcome, filter) : false;
   // Results follow their calls closely: look near the top only.
   const limit = Math.min(items.length, 2000);
   for (let i = 0; i < limit; i++) {
     const item = items[i]!;
     if (item.kind === 'call' && item.callId === result.call) {
       const copy = items.slice();
-      copy[i] = withResult(item, result);
-      return { items: copy, unseen: 0, stale: item.seq };
+      const completed = withResult(item, result);
+      copy[i] = completed;
+      return { items: copy, unseen: 0, stale: item.seq, ...(verdict === true ? { added: completed } : {}) };
     }
   }
-  const call = recentCalls.get(result.call);
   if (!call) return { items, unseen: 0 };
-  const verdict = callMatches(call, result.outcome, filter);
   if (verdict === 'unknown') return { items, unseen: 1 };
-  return { items: verdict ? insertLive(items, withResult(itemOfLiveCall(call), result)) : items, unseen: 0, stale: call.seq };
+  if (!verdict) return { items, unseen: 0 };
+  const added = withResult(itemOfLiveCall(call), result);
+  return { items: insertLive(items, added), unseen: 0, added, stale: call.seq };
 }
 
 let liveQueue: AuditRecord[] = [];
@@ -156,6 +176,8 @@ function flushLive(): void {
   const stale: number[] = [];
   for (const record of records) {
     const applied = applyLive(items, record, state);
+    // While a new first page is on its way, remember what live records added: the page replaces the list.
+    if (reloading && applied.added) arrivedWhileReloading.push(applied.added);
     items = applied.items;
     unseen += applied.unseen;
     if (applied.stale !== undefined) stale.push(applied.stale);
@@ -193,6 +215,8 @@ export const historyActions = {
       liveQueue = [];
       // Off screen: let the loaded rows go (the next visit loads from the newest again); filters and the opened call stay.
       generation++;
+      reloading = false;
+      arrivedWhileReloading = [];
       useHistory.setState({ items: [], next: undefined, searchedBackTo: undefined, loading: false, loaded: false, unseen: 0 });
     };
   },
@@ -200,8 +224,9 @@ export const historyActions = {
   setIndex(index: HistoryIndexState): void {
     const previous = useHistory.getState().index;
     useHistory.setState({ index });
-    // Finished catching up or rebuilding: what was listed meanwhile may be partial.
-    if (index.state === 'ready' && previous && previous.state !== 'ready') void historyActions.reload();
+    // The list was loaded while the index was behind: it may be partial, load it again. (Falling
+    // behind later, after a burst, needs nothing: live records reached the list anyway.)
+    if (index.state === 'ready' && previous && previous.state !== 'ready' && loadedWhileBehind) void historyActions.reload();
   },
 
   setFilters(patch: Partial<HistoryFilters>): void {
@@ -219,12 +244,19 @@ export const historyActions = {
     const client = api();
     if (!client) return;
     const mine = ++generation;
-    useHistory.setState({ items: [], next: undefined, searchedBackTo: undefined, loading: true, loaded: false, unseen: 0, error: undefined });
+    // The rows on screen stay (dimmed) until the new first page replaces them: no flash of an empty list.
+    reloading = true;
+    arrivedWhileReloading = [];
+    useHistory.setState({ next: undefined, searchedBackTo: undefined, loading: true, loaded: false, unseen: 0, error: undefined });
     try {
       const page = await client.call('history', query());
       if (mine !== generation) return;
-      useHistory.setState((s) => ({
-        items: mergeNewestFirst(s.items, pageItems(page)),
+      loadedWhileBehind = page.index.state !== 'ready';
+      reloading = false;
+      const live = arrivedWhileReloading;
+      arrivedWhileReloading = [];
+      useHistory.setState(() => ({
+        items: mergeNewestFirst(pageItems(page), live),
         next: page.nextBeforeSeq,
         searchedBackTo: page.searchedBackTo,
         index: page.index,
@@ -232,7 +264,10 @@ export const historyActions = {
         loaded: true,
       }));
     } catch (error) {
-      if (mine === generation) useHistory.setState({ loading: false, loaded: true, error: messageOf(error) });
+      if (mine !== generation) return;
+      reloading = false;
+      arrivedWhileReloading = [];
+      useHistory.setState({ items: [], loading: false, loaded: true, error: messageOf(error) });
     }
   },
 
