@@ -1,4 +1,4 @@
-import type { DecidedBy, Decision, GatedMethod, HostInfo, Outcome, ResourceRef, ServerRequestMethod } from './types';
+import type { Authority, DecidedBy, Decision, GatedMethod, HostInfo, Outcome, ResourceRef, ServerRequestMethod } from './types';
 
 /** One line of the audit log. Every record carries the hash of the one before it. */
 export interface AuditEnvelope {
@@ -25,6 +25,10 @@ export interface CallEntry {
   params: unknown;
   /** Hash of the exact request that was decided on. */
   request: string;
+  /** The authority the call ran under (names and facts only, never secrets), as it stood then. */
+  authority?: Authority;
+  /** The pinned definition in force for the tool, prompt or resource (see the `definitionAt` query). */
+  definition?: { key: string; hash: string };
   decision: Decision;
   decidedBy: DecidedBy;
   /** Rule id, the person's message to the agent, or why a refusal happened. */

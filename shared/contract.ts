@@ -17,7 +17,7 @@ import {
   type HistorySettingsView,
   type VerifyLogReport,
 } from './history';
-import type { PendingItem, Rule, ServerView, StatusView } from './types';
+import type { DefinitionVersion, PendingItem, Rule, ServerView, StatusView } from './types';
 import { HOST_IDS, type HostAlert, type HostsView, type ProtectHostResult, type UnprotectHostResult } from './hosts';
 
 /** A phantom used to attach an output type to a contract entry without a runtime schema. */
@@ -38,6 +38,11 @@ export const contract = {
     pending: { input: empty, output: out<PendingItem[]>() },
     servers: { input: empty, output: out<ServerView[]>() },
     rules: { input: empty, output: out<Rule[]>() },
+    /** The definition a past call was judged against (its `definition` key and hash), while Airlock still keeps that version. */
+    definitionAt: {
+      input: z.object({ server: serverName, key: z.string().min(1).max(2048), hash: sha256Hex }).strict(),
+      output: out<DefinitionVersion | undefined>(),
+    },
     /** Newest-first pages of the log (`view: 'records'`) or of calls joined with results (`view: 'calls'`). See shared/history.ts. */
     history: { input: historyQuerySchema, output: out<HistoryPage>() },
     /** One call in full (parameters uncut) for the detail pane; `undefined` when the seq is not a call. */

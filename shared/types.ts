@@ -177,6 +177,20 @@ export type PendingItem = PendingCall | DefinitionReview | SamplingReview | Elic
 
 export type ServerState = 'idle' | 'running' | 'revoked';
 
+/** A definition as it was approved at some point, for "the definition in force then". */
+export interface DefinitionVersion {
+  key: string;
+  kind: DefinitionKind;
+  hash: string;
+  definition: unknown;
+  approvedAt: string;
+  approvedBy: 'person' | 'trust-on-first-use';
+  /** Whether this is still the approved version. */
+  current: boolean;
+  /** How it differed from the version approved before it, when that is known. */
+  diff?: DefinitionDiff;
+}
+
 /** One definition a server offers, as the Servers screen lists it. */
 export interface ServerDefinition {
   key: string;

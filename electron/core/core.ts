@@ -259,6 +259,7 @@ export class Core implements SessionServices {
     });
     const { item } = described;
     if (pin) {
+      described.definition = { key, hash: pin.hash };
       const findings = this.guard.findings(session.serverName, pin);
       if (findings.length > 0) item.findings = findings;
       if (pin.lastChange) item.diff = pin.lastChange;
@@ -295,6 +296,8 @@ export class Core implements SessionServices {
       resources: item.resources,
       params: redact(item.arguments),
       request: item.hash,
+      authority: item.authority,
+      ...(described.definition ? { definition: described.definition } : {}),
       decision,
       decidedBy,
       ...(note !== undefined ? { note: redactText(note) } : {}),
@@ -959,6 +962,7 @@ export class Core implements SessionServices {
       pending: () => this.pendingItems(),
       servers: () => this.serverViews(),
       rules: () => this.settings.data.rules,
+      definitionAt: ({ server, key, hash }) => this.guard.definitionAt(server, key, hash),
       ...this.hosts.contractApi(),
       history: (input) => this.history.query(input),
       historyEntry: ({ seq }) => this.history.entry(seq),
@@ -966,7 +970,13 @@ export class Core implements SessionServices {
       historyIndexStatus: () => this.history.indexState(),
       verifyLog: () => this.history.verify(),
       exportHistory: ({ format, maxRows, ...filter }) => this.history.exportView(filter, format, maxRows),
-      setHistorySettings: (change) => this.history.updateSettings(change),
+      setHistorySettings: async (change) => {
+        const view = await this.history.updateSettings(change);
+        // Exporting sends call records off the machine: worth a line. Header values are never written.
+        const telemetry = change.telemetry === null ? 'off' : change.telemetry ? { ...change.telemetry, headers: Object.keys(change.telemetry.headers ?? {}) } : undefined;
+        this.record({ type: 'event', event: 'settings-changed', by: 'person', detail: JSON.stringify({ retention: change.retention, telemetry }) });
+        return view;
+      },
       reindexHistory: () => this.history.reindex(),
       approve: ({ id, hash, scope }) => this.approve(id, hash, scope),
       approveDefinitions: ({ id, items }) => ({ approved: this.decideDefinitions(id, 'approved', items) }),

@@ -64,6 +64,8 @@ export interface ToolFacts {
 
 export interface DescribedCall {
   item: PendingCall;
+  /** The approved definition the call is judged against, when there is one. */
+  definition?: { key: string; hash: string };
   /** The exact bytes that will be forwarded if the call is allowed. */
   wire: string;
   argsHash: string;

@@ -3,9 +3,9 @@ import { canonicalJson } from '../../../shared/canonical';
 import { diffDefinitions } from '../../../shared/definition-diff';
 import { definitionKey, definitionName, pairRenames, parseDefinitionKey, pinnedView } from '../../../shared/definitions';
 import { highestSeverity, scanDefinition } from '../../../shared/findings';
-import type { DefinitionKind, DefinitionReview, DefinitionReviewItem, Finding, ServerDefinition } from '../../../shared/types';
+import type { DefinitionKind, DefinitionReview, DefinitionReviewItem, DefinitionVersion, Finding, ServerDefinition } from '../../../shared/types';
 import { newId } from '../describe-call';
-import type { PinRecord, PinStore, ServerPins } from './store';
+import { PIN_HISTORY, type PinRecord, type PinStore, type ServerPins } from './store';
 
 export interface Observed {
   kind: DefinitionKind;
@@ -175,7 +175,12 @@ export class DefinitionGuard {
       const pins = (file.servers[server] = this.pinsOfDraft(file.servers[server], server));
       markReviewed(pins, items);
       for (const item of items) {
-        if (item.state === 'renamed' && item.diff?.previousName !== undefined) delete pins.approved[definitionKey(item.kind, item.diff.previousName)];
+        const previousKey = item.state === 'renamed' && item.diff?.previousName !== undefined ? definitionKey(item.kind, item.diff.previousName) : item.key;
+        const replaced = pins.approved[previousKey];
+        if (previousKey !== item.key) delete pins.approved[previousKey];
+        const history = replaced
+          ? [{ hash: replaced.hash, view: replaced.view, approvedAt: replaced.approvedAt, by: replaced.by }, ...(replaced.history ?? [])].slice(0, PIN_HISTORY)
+          : undefined;
         pins.approved[item.key] = {
           kind: item.kind,
           name: item.name,
@@ -184,6 +189,7 @@ export class DefinitionGuard {
           approvedAt: now,
           by,
           ...(item.diff ? { lastChange: item.diff } : {}),
+          ...(history ? { history } : {}),
         };
         delete pins.rejected[item.key];
       }
@@ -257,6 +263,31 @@ export class DefinitionGuard {
 
   pin(server: string, key: string): PinRecord | undefined {
     return this.pinsOf(server).approved[key];
+  }
+
+  /**
+   * A version of a definition that was approved at some point (the current one or a kept earlier
+   * one), with how it differed from the version before it.
+   */
+  definitionAt(server: string, key: string, hash: string): DefinitionVersion | undefined {
+    const pin = this.pinsOf(server).approved[key];
+    if (!pin) return undefined;
+    const versions = [{ hash: pin.hash, view: pin.view, approvedAt: pin.approvedAt, by: pin.by }, ...(pin.history ?? [])];
+    const index = versions.findIndex((v) => v.hash === hash);
+    if (index === -1) return undefined;
+    const version = versions[index]!;
+    const before = versions[index + 1];
+    const diff = index === 0 ? pin.lastChange : before ? diffDefinitions(pin.kind, before.view, version.view) : undefined;
+    return {
+      key,
+      kind: pin.kind,
+      hash,
+      definition: version.view,
+      approvedAt: version.approvedAt,
+      approvedBy: version.by,
+      current: index === 0,
+      ...(diff ? { diff } : {}),
+    };
   }
 
   /** Everything known about a server's definitions, for the Servers screen and `airlock scan`. */

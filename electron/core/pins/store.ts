@@ -13,7 +13,12 @@ export interface PinRecord {
   by: 'person' | 'trust-on-first-use';
   /** How the definition changed when this version was approved, if it replaced an earlier one. */
   lastChange?: DefinitionDiff;
+  /** Earlier approved versions, newest first (a few), so History can show what was in force for a past call. */
+  history?: Array<{ hash: string; view: unknown; approvedAt: string; by: 'person' | 'trust-on-first-use' }>;
 }
+
+/** How many earlier versions of a definition are kept. */
+export const PIN_HISTORY = 5;
 
 export interface ServerPins {
   /** Fingerprint of the launch spec the pins were made for: another command is another server. */
@@ -52,6 +57,9 @@ const pinsSchema = z
                 approvedAt: z.string(),
                 by: z.enum(['person', 'trust-on-first-use']),
                 lastChange: z.unknown().optional(),
+                history: z
+                  .array(z.object({ hash: z.string(), view: z.unknown(), approvedAt: z.string(), by: z.enum(['person', 'trust-on-first-use']) }).strict())
+                  .optional(),
               })
               .strict(),
           ),

@@ -190,12 +190,20 @@ function Result({ call, result, outcome }: { call: CallRecord; result?: ResultRe
   );
 }
 
-/** What the server could act with: not recorded per call, so today's story, labelled as such. */
+/** What the server could act with when the call was decided (recorded with it); older records fall back to today's story, labelled as such. */
 function Authority({ call }: { call: CallRecord }) {
   const server = useAirlock((s) => s.servers.find((v) => v.name === call.server));
+  if (call.authority) {
+    return (
+      <>
+        <p className="muted small">As recorded with the call.</p>
+        <AuthorityView authority={call.authority} />
+      </>
+    );
+  }
   return (
     <>
-      <p className="muted small">Not recorded with the call. {server ? 'As configured now (it may have differed at the time):' : `${call.server} is not registered now.`}</p>
+      <p className="muted small">Not recorded with this call. {server ? 'As configured now (it may have differed at the time):' : `${call.server} is not registered now.`}</p>
       {server && <AuthorityView authority={server.authority} />}
     </>
   );
