@@ -20,6 +20,7 @@ import { Preferences } from './shell/preferences';
 import { APP_INDEX_URL, APP_ORIGIN, registerAppScheme, serveRenderer } from './shell/protocol';
 import { quitDecision } from './shell/quit';
 import { createKeyProvider } from './shell/safe-storage-key';
+import { saveExport } from './shell/save-export';
 import { hardenApp } from './shell/security';
 import { isTrustedSender, originOf } from './shell/sender';
 import { AirlockTray } from './shell/tray';
@@ -93,6 +94,14 @@ async function start(): Promise<void> {
     sink: () => (window && !window.isDestroyed() ? window.webContents : undefined),
   });
 
+  // History exports: the page hands over the document, the person picks where it goes.
+  ipcMain.handle(SHELL_CHANNELS.saveExport, async (event, document) => {
+    if (!isTrustedSender(event, window && !window.isDestroyed() ? { webContents: window.webContents, mainFrame: window.webContents.mainFrame } : undefined, allowedOrigins)) {
+      return { saved: false, reason: 'refused: this frame may not talk to Airlock' };
+    }
+    return saveExport(document, { showSaveDialog: (options) => dialog.showSaveDialog(window!, options) }, app.getPath('downloads'));
+  });
+
   const open = (id?: string) => {
     if (!window || window.isDestroyed()) window = makeWindow();
     showWindow(window);
@@ -140,6 +149,7 @@ async function start(): Promise<void> {
     quitting = true;
     void (async () => {
       ipc.dispose();
+      ipcMain.removeHandler(SHELL_CHANNELS.saveExport);
       control.close();
       await ingress?.close();
       tray.destroy();

@@ -72,14 +72,15 @@ function fakeElectron() {
 
 /**
  * The approved surface of `window.airlock`: one function per contract operation, one `on<Event>`
- * per contract event (spelled out here independently of the adapter), and the shell's single
- * extra, `onFocusItem`. Anything else appearing on the bridge fails this test.
+ * per contract event (spelled out here independently of the adapter), and the shell's two
+ * extras, `onFocusItem` and `saveExport`. Anything else appearing on the bridge fails this test.
  */
 const APPROVED_BRIDGE = [
   ...queryNames,
   ...commandNames,
   ...eventNames.map((e) => `on${e.charAt(0).toUpperCase()}${e.slice(1)}`),
   'onFocusItem',
+  'saveExport',
 ];
 
 function rawWs(t: TestCore): Promise<{ ws: WebSocket; hello: { events: string[] }; send(op: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> }> {

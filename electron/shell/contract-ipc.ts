@@ -25,6 +25,8 @@ export function eventChannel(name: EventName): string {
 export const SHELL_CHANNELS = {
   /** A notification was clicked: show this pending item. */
   focusItem: 'airlock:shell:focus-item',
+  /** The window asks the shell to save an exported history view through the system dialog. */
+  saveExport: 'airlock:shell:save-export',
 } as const;
 
 export type EventListenerName<E extends EventName> = `on${Capitalize<E>}`;
@@ -38,6 +40,8 @@ type EventFunctions = { [E in EventName as EventListenerName<E>]: (listener: (pa
 interface ShellFunctions {
   /** The shell asks the window to show one pending item (a notification was clicked). */
   onFocusItem(listener: (id: string) => void): () => void;
+  /** Saves an exported view where the person chooses (the shell allows no downloads). */
+  saveExport(document: { filename: string; content: string }): Promise<{ saved: true; path: string } | { saved: false; reason: string }>;
 }
 
 /** Exactly what the page sees as `window.airlock`. */
@@ -45,7 +49,7 @@ export type AirlockBridge = OperationFunctions & EventFunctions & ShellFunctions
 
 /** The approved surface, in a stable order: used by the preload and asserted by the tests. */
 export function bridgeFunctionNames(): string[] {
-  return [...operationNames, ...eventNames.map((e) => listenerNameOf(e)), 'onFocusItem'];
+  return [...operationNames, ...eventNames.map((e) => listenerNameOf(e)), 'onFocusItem', 'saveExport'];
 }
 
 // ── preload side ───────────────────────────────────────────────────────────
@@ -76,6 +80,7 @@ export function buildBridge(ipc: IpcRendererLike): AirlockBridge {
     bridge[listenerNameOf(event)] = (listener: (payload: never) => void) => subscribe(ipc, channel, listener);
   }
   bridge.onFocusItem = (listener: (id: string) => void) => subscribe(ipc, SHELL_CHANNELS.focusItem, listener as (payload: never) => void);
+  bridge.saveExport = (document: unknown) => ipc.invoke(SHELL_CHANNELS.saveExport, document);
   return Object.freeze(bridge) as unknown as AirlockBridge;
 }
 

@@ -344,8 +344,11 @@ export const historyActions = {
         saveBlob(await fetchStreamingExport(filter, format));
         notify(`Exported the ${Object.keys(filter).length > 0 ? 'filtered ' : ''}calls as ${format.toUpperCase()}.`);
       } else if (inDesktopShell()) {
-        // The shell refuses every download (Electron security checklist) and has no save dialog yet.
-        notify('The desktop window cannot save files yet. Export from the browser window (`airlock serve`) instead.', 'error');
+        // The shell allows no downloads (Electron checklist): it saves through the system dialog instead.
+        const doc = await client.call('exportHistory', { ...filter, format, maxRows: EXPORT_CAP });
+        const saved = await (window as unknown as { airlock: { saveExport(d: { filename: string; content: string }): Promise<{ saved: boolean; path?: string; reason?: string }> } }).airlock.saveExport({ filename: doc.filename, content: doc.content });
+        if (saved.saved) notify(`Saved ${doc.rows.toLocaleString()} calls to ${saved.path}${doc.truncated ? ' (the newest only; narrow the filters for the rest)' : ''}.`);
+        else if (saved.reason !== 'cancelled') notify(`Export not saved: ${saved.reason}`, 'error');
       } else {
         const doc = await client.call('exportHistory', { ...filter, format, maxRows: EXPORT_CAP });
         saveBlob({ blob: new Blob([doc.content], { type: doc.mimeType }), filename: doc.filename });
