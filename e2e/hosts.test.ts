@@ -116,6 +116,9 @@ describe('Hosts screen', () => {
     // A remote entry is protectable too, shown by its URL; why some entries cannot be protected is said on the entry.
     expect(await stateOf(page, 'vscode', 'linear')).toBe('unprotected');
     expect(await entryRow(page, 'vscode', 'linear').textContent()).toContain('https://mcp.linear.app/mcp');
+    expect(await entryRow(page, 'vscode', 'linear').getByTestId('host-entry-kind').textContent()).toBe('remote · Streamable HTTP');
+    // It counts among the servers to protect; no "remote · not protectable" bucket any more.
+    expect(await hostCard(page, 'vscode').locator('.host-summary').textContent()).toBe('0 of 2 servers protected · 1 cannot be protected');
     expect(await stateOf(page, 'vscode', 'jira')).toBe('unsupported');
     expect(await entryRow(page, 'vscode', 'jira').textContent()).toContain('"inputs" prompt');
     // Hosts that are not here are listed with where Airlock looked.

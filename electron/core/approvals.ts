@@ -1,4 +1,4 @@
-import type { DecidedBy, ElicitationReview, GatedMethod, PendingCall, RootsReview, SamplingReview, ServerRequestMethod } from '../../shared/types';
+import type { DecidedBy, ElicitationReview, GatedMethod, Outcome, PendingCall, RootsReview, SamplingReview, ServerRequestMethod } from '../../shared/types';
 
 /** Everything a person approves by naming its hash: calls, and server→host requests. */
 export type HeldItem = PendingCall | SamplingReview | ElicitationReview | RootsReview;
@@ -16,6 +16,18 @@ export function methodOfItem(item: HeldItem): GatedMethod | ServerRequestMethod 
 /** What rules and grants match: the tool, URI or prompt of a call; the method of a server request. */
 export function targetOfItem(item: HeldItem): string {
   return item.kind === 'call' ? item.target : REQUEST_METHOD[item.kind];
+}
+
+/** Session grants are keyed by method and target (a tool, URI, prompt, or the server request's method). */
+export function grantKey(method: GatedMethod | ServerRequestMethod, target: string): string {
+  return `${method} ${target}`;
+}
+
+/** What a refusal means for the call's outcome in the log. */
+export function outcomeFor(by: DecidedBy): Outcome {
+  if (by === 'host-cancelled' || by === 'host-gone') return 'cancelled';
+  if (by === 'timeout') return 'waiting';
+  return 'denied';
 }
 
 export type Verdict =

@@ -5,12 +5,7 @@ import { errorResponse, ErrorCodes, progressTokenOf, resultResponse, type JsonRp
 import { evaluatePolicy } from '../../shared/policy';
 import { redact, redactText } from '../../shared/secrets';
 import type {
-  DefinitionKind,
-  DefinitionReview,
-  ElicitationReview,
   PendingItem,
-  RootsReview,
-  SamplingReview,
   ServerRequestMethod,
   Authority,
   DecidedBy,
@@ -22,14 +17,13 @@ import type {
   ServerView,
   StatusView,
 } from '../../shared/types';
-import { ApprovalQueue, methodOfItem, RETRY_WINDOW_MS, RetryGrants, targetOfItem, type HeldCall, type Verdict } from './approvals';
-import { canonicalJson } from '../../shared/canonical';
+import { ApprovalQueue, grantKey, methodOfItem, outcomeFor, RETRY_WINDOW_MS, RetryGrants, targetOfItem, type HeldCall, type Verdict } from './approvals';
 import { definitionKey } from '../../shared/definitions';
-import { scanElicitation, scanSampling } from '../../shared/findings';
-import { DefinitionGuard, ReviewError } from './pins/guard';
+import { ReviewError, type DefinitionGuard } from './pins/guard';
+import { MetadataService } from './pins/metadata';
+import { buildCoreApi } from './api';
 import { PinStore } from './pins/store';
-import { LIST_METHODS, LIST_CHANGED_METHODS, NOTIFICATION_FOR_KIND, toolFacts } from './pins/lists';
-import { sha256Hex } from './describe-call';
+import { toolFacts } from './pins/lists';
 import { AuditLog, AuditUnavailable } from './audit/log';
 import { HistoryService } from './history/service';
 import { describeCall, newId, type DescribedCall } from './describe-call';
@@ -41,6 +35,8 @@ import { ensurePrivateDir } from './secure-fs';
 import { HostSession, type Downstream, type GateResult, type SessionServices } from './session';
 import { SettingsStore } from './settings';
 import { Integrity, type TamperReport } from './integrity';
+import { EffectiveSettings } from './effective-settings';
+import { gateServerRequest, type ServerRequestDecision } from './server-requests';
 import { childEnvNames } from './upstream/child-env';
 import { StdioUpstream } from './upstream/stdio';
 import { FileKeyProvider, SecretStore, secretEnvNames, secretStoreFile, serverSecretId, serverSecretPrefix, type KeyProvider } from './secret-store';
@@ -77,16 +73,6 @@ export interface CoreOptions {
 
 type ForwardedCall = { id: string; target: string; method: GatedMethod };
 
-function grantKey(method: GatedMethod | ServerRequestMethod, target: string): string {
-  return `${method} ${target}`;
-}
-
-function outcomeFor(by: DecidedBy): Outcome {
-  if (by === 'host-cancelled' || by === 'host-gone') return 'cancelled';
-  if (by === 'timeout') return 'waiting';
-  return 'denied';
-}
-
 /**
  * The Airlock core: settings, sessions, the gate, the approval queue and the audit log. It runs
  * under plain Node and is hosted either by `airlock serve` or by the Electron main process; UIs
@@ -105,6 +91,10 @@ export class Core implements SessionServices {
   /** Approved definitions per server (metadata is input: pinned, diffed, withheld until approved). */
   readonly pins: PinStore;
   readonly guard: DefinitionGuard;
+  /** Pins and reviews applied to what servers say about themselves. */
+  readonly metadata: MetadataService;
+  /** Settings as they may act (an edit made outside Airlock loosens nothing until accepted). */
+  readonly effective: EffectiveSettings;
   readonly events = new CoreEvents();
   readonly queue = new ApprovalQueue();
   readonly retryGrants = new RetryGrants();
@@ -119,7 +109,6 @@ export class Core implements SessionServices {
   private readonly holdBudgetOverride: number | undefined;
   private readonly defaultCwd: string;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly relists = new Map<string, NodeJS.Timeout>();
   private readonly keyProvider: KeyProvider;
   private readonly unwatch: Array<() => void> = [];
   private stopped = false;
@@ -136,6 +125,7 @@ export class Core implements SessionServices {
       const integrity = new Integrity(keyProvider);
       this.settings = new SettingsStore(this.paths.settings, integrity);
       this.pins = new PinStore(this.paths.pins, integrity);
+      this.effective = new EffectiveSettings(this.settings, this.pins);
       this.audit = new AuditLog(this.paths.auditDir);
       this.audit.open();
     } catch (error) {
@@ -145,13 +135,8 @@ export class Core implements SessionServices {
     this.progressIntervalMs = options.progressIntervalMs ?? 5000;
     this.holdBudgetOverride = options.holdBudgetMs;
     this.defaultCwd = options.defaultCwd ?? process.cwd();
-    this.guard = new DefinitionGuard(this.pins, {
-      trustOnFirstUse: () => this.trustOnFirstUse,
-      specHash: (server) => sha256Hex(canonicalJson(this.settings.data.servers[server]?.spec ?? null)),
-      otherServerTools: (server) => this.otherServerTools(server),
-      reviewChanged: (review, change) => this.reviewChanged(review, change),
-      decided: (server, decision, items, by) => this.definitionsDecided(server, decision, items, by),
-    });
+    this.metadata = new MetadataService(this.pins, this);
+    this.guard = this.metadata.guard;
     this.secrets = new SecretStore(secretStoreFile(this.paths.home), this.keyProvider);
     this.remote = new RemoteService(this.paths.home, this.keyProvider, {
       record: (entry) => this.record({ type: 'event', ...entry }),
@@ -161,7 +146,7 @@ export class Core implements SessionServices {
       openExternal: options.openExternal,
     });
     this.hosts = new HostsService(this, this.keyProvider, options.hosts);
-    this.api = this.buildApi();
+    this.api = buildCoreApi(this);
     this.audit.onAppend((record) => this.events.emit('audit', record));
     // The UI's banner follows the log: shown when it cannot be written, gone when it can again.
     this.audit.onProblem(() => this.emitStatus());
@@ -177,7 +162,7 @@ export class Core implements SessionServices {
       this.record({ type: 'event', event: 'audit-recovered', detail: `an incomplete last line (${note.bytes} bytes) was moved to ${note.quarantinedTo}` });
     }
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-started', detail: `pid ${process.pid}` });
-    for (const report of this.tamperReports()) this.integrityFailed(report);
+    for (const report of this.effective.tamperReports()) this.integrityFailed(report);
     if (this.mode === 'service') this.watchIntegrity();
   }
 
@@ -198,7 +183,7 @@ export class Core implements SessionServices {
     let refusal: string | undefined;
     if (this.stopped) refusal = refusals.NOT_RUNNING;
     else if (!record) refusal = refusals.unknownServer(serverName);
-    else if (this.revocationOf(serverName)) refusal = refusals.revoked(serverName);
+    else if (this.effective.revocationOf(serverName)) refusal = refusals.revoked(serverName);
     const session = new HostSession(placeholder, downstream, this, refusal);
     this.sessions.add(session);
     void session.start().then(() => this.emitServers());
@@ -241,7 +226,7 @@ export class Core implements SessionServices {
   async gate(session: HostSession, request: JsonRpcRequest, method: GatedMethod, onHeld: (callId: string) => void): Promise<GateResult> {
     // A host that calls before listing is judged against the server's current definitions all the same.
     const listMethod = method === 'tools/call' ? 'tools/list' : method === 'prompts/get' ? 'prompts/list' : undefined;
-    if (listMethod && !session.listed.has(listMethod) && session.isLive) await this.relist(session, [listMethod]);
+    if (listMethod && !session.listed.has(listMethod) && session.isLive) await this.metadata.relist(session, [listMethod]);
     const record = this.settings.data.servers[session.serverName];
     const name = String(request.params?.[method === 'resources/read' ? 'uri' : 'name'] ?? '');
     const key = definitionKey(method === 'tools/call' ? 'tool' : method === 'prompts/get' ? 'prompt' : 'resource', name);
@@ -264,15 +249,15 @@ export class Core implements SessionServices {
       if (findings.length > 0) item.findings = findings;
       if (pin.lastChange) item.diff = pin.lastChange;
     }
-    if (!record || this.revocationOf(session.serverName)) return this.refuse(described, request, 'revoke', refusals.revoked(session.serverName));
-    if (this.paused) return this.refuse(described, request, 'pause', refusals.PAUSED);
+    if (!record || this.effective.revocationOf(session.serverName)) return this.refuse(described, request, 'revoke', refusals.revoked(session.serverName));
+    if (this.effective.paused) return this.refuse(described, request, 'pause', refusals.PAUSED);
     // Resources read by URI from a template were never listed; only listed ones are pinned.
     if (method !== 'resources/read' || session.observed.has(key)) {
       const state = this.guard.callable(session.serverName, key, session.observed.get(key));
       if (state !== 'approved') return this.refuse(described, request, 'withheld', refusals.withheld(item.target, state));
     }
 
-    const verdict = evaluatePolicy(this.rules, item.server, item.target);
+    const verdict = evaluatePolicy(this.effective.rules, item.server, item.target);
     if (verdict.action === 'deny') {
       return this.refuse(described, request, 'rule', refusals.deniedByRule(item.target, item.server), verdict.rule!.id);
     }
@@ -452,110 +437,12 @@ export class Core implements SessionServices {
 
   // ── metadata: pins, reviews, server requests ────────────────────────────────
 
-  /** Tool names the person's other servers have approved, for cross-server steering findings. */
-  private otherServerTools(server: string): string[] {
-    const names: string[] = [];
-    for (const [other, pins] of Object.entries(this.pins.data.servers)) {
-      if (other === server) continue;
-      for (const pin of Object.values(pins.approved)) if (pin.kind === 'tool') names.push(pin.name);
-    }
-    return names;
+  inspectResponse(session: HostSession, method: string, response: JsonRpcResponse, paged: boolean): Promise<JsonRpcResponse> {
+    return this.metadata.inspectResponse(session, method, response, paged);
   }
 
-  /**
-   * What a server says about itself reaches the host only as far as it was approved: unapproved
-   * instructions are dropped from initialize, unapproved definitions from lists. A server seen for
-   * the first time makes the host wait (up to the hold budget) for the person's first review.
-   */
-  async inspectResponse(session: HostSession, method: string, response: JsonRpcResponse, paged: boolean): Promise<JsonRpcResponse> {
-    const result = response.result!;
-    const server = session.serverName;
-    if (method === 'initialize') {
-      const inspected = { ...result };
-      if (inspected.serverInfo !== undefined) this.guard.observe(server, 'server-info', [inspected.serverInfo], false);
-      if (typeof inspected.instructions === 'string') {
-        const [instructions] = this.guard.observe(server, 'instructions', [inspected.instructions], false).observed;
-        session.observed.set(instructions!.key, instructions!.hash);
-        if (!this.guard.isApproved(server, instructions!)) delete inspected.instructions;
-      }
-      // Advertise list changes for what the server offers, so Airlock can tell the host when it releases a withheld definition.
-      const capabilities = inspected.capabilities;
-      if (capabilities && typeof capabilities === 'object') {
-        const caps = { ...(capabilities as Record<string, unknown>) };
-        for (const name of ['tools', 'prompts', 'resources']) {
-          const cap = caps[name];
-          if (cap && typeof cap === 'object') caps[name] = { ...cap, listChanged: true };
-        }
-        inspected.capabilities = caps;
-      }
-      return { ...response, result: inspected };
-    }
-    const list = LIST_METHODS[method];
-    const items = list ? result[list.field] : undefined;
-    if (!list || !Array.isArray(items)) return response;
-    const complete = !paged && result.nextCursor === undefined;
-    const { observed, firstSight } = this.guard.observe(server, list.kind, items, complete);
-    for (const o of observed) session.observed.set(o.key, o.hash);
-    session.listed.add(method);
-    if (firstSight) await this.guard.waitForDecision(server, this.holdBudgetMs);
-    const visible = items.filter((_, i) => this.guard.isApproved(server, observed[i]!));
-    return visible.length === items.length ? response : { ...response, result: { ...result, [list.field]: visible } };
-  }
-
-  /** Re-lists after a server's list_changed (debounced), so a rug pull is caught even if the host ignores the notification. */
   upstreamListChanged(session: HostSession, notification: string): void {
-    const key = `${session.id} ${notification}`;
-    clearTimeout(this.relists.get(key));
-    const timer = setTimeout(() => {
-      this.relists.delete(key);
-      void this.relist(session, LIST_CHANGED_METHODS[notification] ?? []);
-    }, 100);
-    timer.unref();
-    this.relists.set(key, timer);
-  }
-
-  private async relist(session: HostSession, methods: string[]): Promise<void> {
-    for (const method of methods) {
-      const list = LIST_METHODS[method]!;
-      let cursor: unknown;
-      for (let page = 0; page < 100 && session.isLive; page++) {
-        const response = await session.requestUpstream(method, cursor === undefined ? undefined : { cursor });
-        const items = response.result?.[list.field];
-        if (!Array.isArray(items)) break;
-        cursor = response.result?.nextCursor;
-        const { observed } = this.guard.observe(session.serverName, list.kind, items, page === 0 && cursor === undefined);
-        for (const o of observed) session.observed.set(o.key, o.hash);
-        session.listed.add(method);
-        if (cursor === undefined) break;
-      }
-    }
-  }
-
-  private reviewChanged(review: DefinitionReview, change: 'added' | 'updated' | 'removed'): void {
-    if (change === 'added') {
-      this.events.emit('pendingAdded', review);
-      const keys = review.items.map((i) => i.key);
-      this.record({ type: 'event', event: 'definitions-raised', server: review.server, detail: `${review.reason}: ${keys.length} definition(s): ${keys.slice(0, 20).join(', ')}` });
-    } else if (change === 'updated') this.events.emit('pendingUpdated', review);
-    else this.events.emit('pendingRemoved', { id: review.id, reason: 'decided' });
-    this.emitStatus();
-    // The Servers screen lists pending definitions too.
-    this.emitServers();
-  }
-
-  private definitionsDecided(server: string, decision: 'approved' | 'rejected', items: Array<{ key: string; kind: DefinitionKind }>, by: string): void {
-    this.record({
-      type: 'event',
-      event: decision === 'approved' ? 'definitions-approved' : 'definitions-rejected',
-      server,
-      by,
-      detail: items.map((i) => i.key).slice(0, 50).join(', '),
-    });
-    if (decision === 'approved') {
-      const notifications = new Set(items.map((i) => NOTIFICATION_FOR_KIND[i.kind]).filter((n): n is string => n !== undefined));
-      for (const session of this.sessionsOf(server)) if (session.isLive) for (const n of notifications) session.notifyHost(n);
-    }
-    this.emitServers();
+    this.metadata.upstreamListChanged(session, notification);
   }
 
   decideDefinitions(id: string, decision: 'approved' | 'rejected', items: Array<{ key: string; hash: string }>): number {
@@ -567,99 +454,8 @@ export class Core implements SessionServices {
     }
   }
 
-  /**
-   * Sampling, elicitation and roots requests from a server are approved like calls: shown with
-   * what the server sends or asks for, held until decided, answered in the spec's own way if not.
-   */
-  async gateServerRequest(
-    session: HostSession,
-    request: JsonRpcRequest,
-    method: ServerRequestMethod,
-  ): Promise<{ forward: true } | { forward: false; response: JsonRpcResponse }> {
-    const server = session.serverName;
-    const record = this.settings.data.servers[server];
-    const params = (request.params ?? {}) as Record<string, unknown>;
-    const hash = sha256Hex(canonicalJson(request));
-    const base = { id: newId(), hash, server, host: { ...session.host }, receivedAt: Date.now(), holdDeadline: Date.now() + this.holdBudgetMs };
-    const item: SamplingReview | ElicitationReview | RootsReview =
-      method === 'sampling/createMessage'
-        ? {
-            kind: 'sampling',
-            ...base,
-            messages: Array.isArray(params.messages) ? params.messages : [],
-            ...(typeof params.systemPrompt === 'string' ? { systemPrompt: params.systemPrompt } : {}),
-            ...(typeof params.maxTokens === 'number' ? { maxTokens: params.maxTokens } : {}),
-            params,
-            findings: scanSampling(params),
-          }
-        : method === 'elicitation/create'
-          ? {
-              kind: 'elicitation',
-              ...base,
-              mode: params.mode === 'url' ? 'url' : 'form',
-              message: typeof params.message === 'string' ? params.message : '',
-              ...(params.requestedSchema !== undefined ? { requestedSchema: params.requestedSchema } : {}),
-              ...(typeof params.url === 'string' ? { url: params.url } : {}),
-              findings: scanElicitation(params),
-            }
-          : { kind: 'roots', ...base };
-
-    const entry = (decision: 'allow' | 'deny', decidedBy: DecidedBy, note?: string): CallEntry => ({
-      type: 'call',
-      call: item.id,
-      host: item.host,
-      server,
-      method,
-      target: method,
-      resources: [],
-      params: redact(params),
-      request: hash,
-      decision,
-      decidedBy,
-      ...(note ? { note: redactText(note) } : {}),
-      ...(decision === 'deny' ? { outcome: outcomeFor(decidedBy) } : {}),
-    });
-    const refused = (expired: boolean): JsonRpcResponse => {
-      if (method === 'elicitation/create') return resultResponse(request.id, { action: expired ? 'cancel' : 'decline' });
-      if (method === 'sampling/createMessage') {
-        return errorResponse(request.id, ErrorCodes.SamplingRejected, expired ? 'User rejected sampling request (not approved in Airlock in time)' : 'User rejected sampling request');
-      }
-      return errorResponse(request.id, ErrorCodes.AirlockDenied, expired ? 'The roots request was not approved in Airlock in time.' : 'The user did not share roots with this server in Airlock.');
-    };
-    const decide = async (decision: 'allow' | 'deny', by: DecidedBy, note?: string): Promise<{ forward: true } | { forward: false; response: JsonRpcResponse }> => {
-      try {
-        await this.audit.append(entry(decision, by, note)).durable;
-      } catch (error) {
-        if (!(error instanceof AuditUnavailable)) throw error;
-        return { forward: false, response: refused(false) };
-      }
-      return decision === 'allow' ? { forward: true } : { forward: false, response: refused(by === 'timeout') };
-    };
-
-    if (!record || this.revocationOf(server)) return decide('deny', 'revoke');
-    if (this.paused) return decide('deny', 'pause');
-    const verdict = evaluatePolicy(this.rules, server, method);
-    if (verdict.action === 'deny') return decide('deny', 'rule', verdict.rule!.id);
-    if (verdict.action === 'allow') return decide('allow', 'rule', verdict.rule!.id);
-    if (session.sessionGrants.has(grantKey(method, method))) return decide('allow', 'session-grant');
-
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => held.settle({ kind: 'deny', by: 'timeout' }), this.holdBudgetMs);
-      const held: HeldCall = {
-        item,
-        sessionId: session.id,
-        settle: (verdict: Verdict) => {
-          if (this.queue.take(item.id) !== held) return;
-          clearTimeout(timer);
-          this.events.emit('pendingRemoved', { id: item.id, reason: verdict.kind === 'approve' ? 'approved' : verdict.by });
-          this.emitStatus();
-          resolve(verdict.kind === 'approve' ? decide('allow', 'person') : decide('deny', verdict.by, verdict.message));
-        },
-      };
-      this.queue.add(held);
-      this.events.emit('pendingAdded', item);
-      this.emitStatus();
-    });
+  gateServerRequest(session: HostSession, request: JsonRpcRequest, method: ServerRequestMethod): Promise<ServerRequestDecision> {
+    return gateServerRequest(this, session, request, method);
   }
 
   // ── decisions from the UI ────────────────────────────────────────────────
@@ -860,40 +656,6 @@ export class Core implements SessionServices {
     }
   }
 
-  tamperReports(): TamperReport[] {
-    return [this.settings.tamper, this.pins.tamper].filter((r): r is TamperReport => r !== undefined);
-  }
-
-  /** Allow rules from a tampered settings file are not trusted: everything falls back to ask. */
-  private get rules(): Rule[] {
-    const rules = this.settings.data.rules;
-    return this.settings.tamper ? rules.filter((r) => r.action !== 'allow') : rules;
-  }
-
-  private get paused(): boolean {
-    return this.settings.data.paused || (this.settings.tamper !== undefined && this.settings.trustedData?.paused === true);
-  }
-
-  private get trustOnFirstUse(): boolean {
-    return this.settings.tamper === undefined && this.settings.data.trustOnFirstUse;
-  }
-
-  /**
-   * A server's revocation as it stands. Under a tamper alert, a revocation the edit removed still
-   * holds, and a server the edit added or whose launch command it changed is blocked until accepted.
-   */
-  revocationOf(name: string): { at: string; by: string } | undefined {
-    const record = this.settings.data.servers[name];
-    if (!record) return undefined;
-    if (record.revoked) return record.revoked;
-    const tamper = this.settings.tamper;
-    if (!tamper) return undefined;
-    const trusted = this.settings.trustedData?.servers[name];
-    if (trusted?.revoked) return trusted.revoked;
-    if (!trusted || canonicalJson(trusted.spec) !== canonicalJson(record.spec)) return { at: tamper.detectedAt, by: 'integrity check' };
-    return undefined;
-  }
-
   /** The person accepts settings edited outside Airlock (after reading what changed). */
   acceptSettings(): void {
     if (!this.settings.tamper) return;
@@ -910,9 +672,9 @@ export class Core implements SessionServices {
   status(): StatusView {
     return {
       version: VERSION,
-      paused: this.paused,
-      tampered: this.tamperReports().length > 0,
-      integrity: this.tamperReports(),
+      paused: this.effective.paused,
+      tampered: this.effective.tamperReports().length > 0,
+      integrity: this.effective.tamperReports(),
       ...(this.audit.problem ? { auditProblem: this.audit.problem } : {}),
       holdBudgetMs: this.holdBudgetMs,
       trustOnFirstUse: this.settings.data.trustOnFirstUse,
@@ -929,9 +691,9 @@ export class Core implements SessionServices {
         return {
           name: record.name,
           spec: redactSpec(record),
-          state: this.revocationOf(record.name) ? 'revoked' : sessions > 0 ? 'running' : 'idle',
+          state: this.effective.revocationOf(record.name) ? 'revoked' : sessions > 0 ? 'running' : 'idle',
           sessions,
-          ...(this.revocationOf(record.name) ? { revoked: this.revocationOf(record.name)! } : {}),
+          ...(this.effective.revocationOf(record.name) ? { revoked: this.effective.revocationOf(record.name)! } : {}),
           authority: this.authorityOf(record),
           rules: this.settings.data.rules.filter((r) => r.server === record.name),
           definitions: this.guard.definitionsOf(record.name),
@@ -939,11 +701,11 @@ export class Core implements SessionServices {
       });
   }
 
-  private emitServers(): void {
+  emitServers(): void {
     this.events.emit('serversChanged', this.serverViews());
   }
 
-  private emitStatus(): void {
+  emitStatus(): void {
     this.events.emit('statusChanged', this.status());
   }
 
@@ -956,90 +718,13 @@ export class Core implements SessionServices {
     }
   }
 
-  private buildApi(): CoreApi {
-    return {
-      status: () => this.status(),
-      pending: () => this.pendingItems(),
-      servers: () => this.serverViews(),
-      rules: () => this.settings.data.rules,
-      definitionAt: ({ server, key, hash }) => this.guard.definitionAt(server, key, hash),
-      ...this.hosts.contractApi(),
-      history: (input) => this.history.query(input),
-      historyEntry: ({ seq }) => this.history.entry(seq),
-      historySettings: () => this.history.settingsView(),
-      historyIndexStatus: () => this.history.indexState(),
-      verifyLog: () => this.history.verify(),
-      exportHistory: ({ format, maxRows, ...filter }) => this.history.exportView(filter, format, maxRows),
-      setHistorySettings: async (change) => {
-        const view = await this.history.updateSettings(change);
-        // Exporting sends call records off the machine: worth a line. Header values are never written.
-        const telemetry = change.telemetry === null ? 'off' : change.telemetry ? { ...change.telemetry, headers: Object.keys(change.telemetry.headers ?? {}) } : undefined;
-        this.record({ type: 'event', event: 'settings-changed', by: 'person', detail: JSON.stringify({ retention: change.retention, telemetry }) });
-        return view;
-      },
-      reindexHistory: () => this.history.reindex(),
-      approve: ({ id, hash, scope }) => this.approve(id, hash, scope),
-      approveDefinitions: ({ id, items }) => ({ approved: this.decideDefinitions(id, 'approved', items) }),
-      rejectDefinitions: ({ id, items }) => ({ rejected: this.decideDefinitions(id, 'rejected', items) }),
-      deny: ({ id, message }) => {
-        this.deny(id, message);
-        return { ok: true as const };
-      },
-      revokeServer: ({ server }) => {
-        this.revoke(server, 'person');
-        return { ok: true as const };
-      },
-      restoreServer: ({ server }) => {
-        this.restore(server, 'person');
-        return { ok: true as const };
-      },
-      pause: () => {
-        this.pause('person');
-        return { ok: true as const };
-      },
-      resume: () => {
-        this.resume('person');
-        return { ok: true as const };
-      },
-      updateSettings: (change) => {
-        this.updateSettings(change);
-        return this.status();
-      },
-      acceptSettings: () => {
-        this.acceptSettings();
-        return this.status();
-      },
-      removeRule: ({ id }) => {
-        this.removeRule(id, 'person');
-        return { ok: true as const };
-      },
-      createRule: ({ server, tool, action, fromSeq }) => {
-        if (!this.settings.data.servers[server]) throw new ApiFailure('not-found', `No server named "${server}" is registered now; a rule for it would never apply.`);
-        const existing = this.settings.data.rules.find((r) => r.server === server && r.tool === tool && r.action === action);
-        if (existing) return { rule: existing, created: false };
-        return { rule: this.addRule({ server, tool, action, source: fromSeq !== undefined ? `From history call #${fromSeq}` : 'From history' }), created: true };
-      },
-      login: ({ server }) => this.remote.startLogin(this.remoteRecord(server), 'person', (work) => this.inBackground(work)),
-      logout: ({ server }) => this.inBackground(this.remote.logout(this.remoteRecord(server, true), 'person')),
-    };
-  }
-
-  /** A registered remote server, for login and logout from the window. */
-  private remoteRecord(server: string, evenIfRevoked = false): ServerRecord {
-    const record = this.settings.data.servers[server];
-    if (!record) throw new ApiFailure('not-found', `No server named "${server}".`);
-    if (record.spec.transport === 'stdio') throw new ApiFailure('conflict', `"${server}" is a local server; only remote servers log in.`);
-    if (!evenIfRevoked && this.revocationOf(server)) throw new ApiFailure('conflict', `"${server}" is revoked; restore it first, then log in.`);
-    return record;
-  }
-
   /** Stops every session (cards withdrawn, children stopped), flushes the log, releases the lock. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.hosts.stopWatching();
     for (const timer of this.timers) clearTimeout(timer);
-    for (const timer of this.relists.values()) clearTimeout(timer);
+    this.metadata.stop();
     for (const stop of this.unwatch) stop();
     for (const held of this.queue.list()) held.settle({ kind: 'deny', by: 'host-gone' });
     const sessions = [...this.sessions];

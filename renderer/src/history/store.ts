@@ -223,6 +223,8 @@ export const historyActions = {
 
   setIndex(index: HistoryIndexState): void {
     const previous = useHistory.getState().index;
+    // An answer that left the core before the index got ready must not move the screen back.
+    if (previous?.state === 'ready' && index.state !== 'ready' && index.indexedThrough <= previous.indexedThrough) return;
     useHistory.setState({ index });
     // The list was loaded while the index was behind: it may be partial, load it again. (Falling
     // behind later, after a burst, needs nothing: live records reached the list anyway.)
@@ -251,7 +253,11 @@ export const historyActions = {
     try {
       const page = await client.call('history', query());
       if (mine !== generation) return;
-      loadedWhileBehind = page.index.state !== 'ready';
+      // The index may have become ready while this page was on its way (the event came first): the
+      // page can then be partial, and its index state is older than the one already shown.
+      const known = useHistory.getState().index;
+      const overtaken = page.index.state !== 'ready' && known?.state === 'ready';
+      loadedWhileBehind = page.index.state !== 'ready' && !overtaken;
       reloading = false;
       const live = arrivedWhileReloading;
       arrivedWhileReloading = [];
@@ -259,10 +265,11 @@ export const historyActions = {
         items: mergeNewestFirst(pageItems(page), live),
         next: page.nextBeforeSeq,
         searchedBackTo: page.searchedBackTo,
-        index: page.index,
+        index: overtaken ? known : page.index,
         loading: false,
         loaded: true,
       }));
+      if (overtaken) void historyActions.reload();
     } catch (error) {
       if (mine !== generation) return;
       reloading = false;
@@ -285,9 +292,10 @@ export const historyActions = {
         items: appendOlder(s.items, pageItems(page)),
         next: page.nextBeforeSeq,
         searchedBackTo: page.searchedBackTo,
-        index: page.index,
         loading: false,
       }));
+      // Through setIndex, like events: an older page can be the first to say the index is ready.
+      historyActions.setIndex(page.index);
     } catch (error) {
       if (mine === generation) useHistory.setState({ loading: false, error: messageOf(error) });
     }

@@ -49,8 +49,8 @@ export function HostsScreen() {
     <div className="hosts">
       <div className="hosts-toolbar">
         <p className="muted small">
-          Protect rewrites a host’s entry to launch <code>airlock connect</code>, keeping its key and everything else in the file (a backup goes beside it). Unprotect
-          puts the original back.
+          Protect imports a host’s servers (local and remote) into Airlock and rewrites each entry to go through it — launching <code>airlock connect</code>, or
+          over HTTP to Airlock’s ingress — keeping its key and everything else in the file (a backup goes beside it). Unprotect puts the original back.
         </p>
         <span className="spacer" />
         <button type="button" className="btn small" onClick={() => void hostsActions.refresh()}>

@@ -8,17 +8,15 @@
  */
 import { create } from 'zustand';
 import type { ApiClient, InputOf } from '../../../shared/contract';
-import type { HostId, HostNameCollision, HostsView, ProtectHostResult, UnprotectHostResult } from '../../../shared/hosts';
+import type { HostId, HostNameCollision, HostsView } from '../../../shared/hosts';
+import type { ProtectMode } from '../screens/hosts/modes';
+import { protectedSummary, unprotectedSummary, type HostOutcome, type SummaryContext } from './hostSummaries';
+import { useAirlock } from './store';
 
 export type ProtectInput = InputOf<'protectHost'>;
 export type UnprotectInput = InputOf<'unprotectHost'>;
 
-/** What the last command on a host did, in sentences a person reads once. */
-export interface HostOutcome {
-  tone: 'ok' | 'error';
-  title: string;
-  lines: string[];
-}
+export type { HostOutcome } from './hostSummaries';
 
 /** A protect that came back with collisions: the input to resend, and the names the person is choosing. */
 export interface NameQuestion {
@@ -40,15 +38,15 @@ export interface HostsState {
   busy: Record<string, true>;
   /** Last outcome per host id. */
   outcomes: Partial<Record<HostId, HostOutcome>>;
+  /** How the person chose to protect each host's servers; stdio unless they chose HTTP. */
+  modes: Partial<Record<HostId, ProtectMode>>;
   question?: NameQuestion;
 }
 
-export const useHosts = create<HostsState>()(() => ({ busy: {}, outcomes: {} }));
+export const useHosts = create<HostsState>()(() => ({ busy: {}, outcomes: {}, modes: {} }));
 
 let api: ApiClient | undefined;
 const QUESTION = 'question';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function setBusy(key: string, on: boolean): void {
   useHosts.setState((s) => {
@@ -92,37 +90,16 @@ export function attachHosts(client: ApiClient): void {
   void load();
 }
 
-export function protectedSummary(result: ProtectHostResult, hostName: string): HostOutcome {
-  const lines: string[] = [];
-  for (const p of result.protected) {
-    lines.push(`"${p.key}" now launches airlock connect ${p.airlockName}${p.reused ? ' (an Airlock server with the same launch already existed)' : ''}.`);
-    if (p.secretEnvNames.length) lines.push(`Secret-looking variables of "${p.key}" moved to Airlock's encrypted store: ${p.secretEnvNames.join(', ')}.`);
-  }
-  for (const a of result.alreadyProtected) lines.push(`"${a.key}" was already protected (airlock connect ${a.airlockName}).`);
-  for (const s of result.skipped) lines.push(`"${s.key}" left as it is: ${s.reason}`);
-  for (const f of result.files) lines.push(`Wrote ${f.file}; backup beside it: ${f.backup}`);
-  const title =
-    result.protected.length > 0
-      ? `Protected ${plural(result.protected.length, 'server')} of ${hostName}.`
-      : result.alreadyProtected.length > 0
-        ? `Nothing to change: ${hostName}'s servers are already protected.`
-        : `Nothing was protected in ${hostName}.`;
-  return { tone: 'ok', title, lines };
-}
-
-export function unprotectedSummary(result: UnprotectHostResult, hostName: string): HostOutcome {
-  const lines: string[] = [];
-  for (const r of result.restored) lines.push(`"${r.key}" launches its original command again (Airlock server ${r.airlockName} is kept, with its rules).`);
-  for (const s of result.skipped) lines.push(`"${s.key}" left as it is: ${s.reason}`);
-  for (const f of result.files) {
-    lines.push(
-      f.exact
-        ? `${f.file} is byte-identical to before Airlock changed it; backup beside it: ${f.backup}`
-        : `${f.file}: Airlock's entries were reverted and other changes made meanwhile kept; backup beside it: ${f.backup}`,
-    );
-  }
-  const title = result.restored.length > 0 ? `Unprotected ${plural(result.restored.length, 'server')} of ${hostName}.` : `Nothing was restored in ${hostName}.`;
-  return { tone: 'ok', title, lines };
+/**
+ * What the window knew just before a command: the host's entries as they were (in the places the
+ * command acts on: user-level, or one project), and Airlock's servers as they are.
+ */
+function summaryContext(input: { host: HostId; project?: string }): SummaryContext {
+  const configs = useHosts.getState().view?.hosts.find((h) => h.id === input.host)?.configs.filter((c) => c.project === input.project) ?? [];
+  return {
+    entry: (file, key) => configs.filter((c) => c.file === file).flatMap((c) => c.entries).find((e) => e.key === key),
+    server: (name) => useAirlock.getState().servers.find((s) => s.name === name)?.spec,
+  };
 }
 
 export const hostsActions = {
@@ -138,6 +115,11 @@ export const hostsActions = {
     setOutcome(host, undefined);
   },
 
+  /** Stdio (`airlock connect`) or HTTP (the ingress, with the host's token) for this host's next Protect. */
+  setMode(host: HostId, mode: ProtectMode): void {
+    useHosts.setState((s) => ({ modes: { ...s.modes, [host]: mode } }));
+  },
+
   /**
    * Protects (all or some of) a host's servers. A name collision changes nothing and opens the
    * name question; `busyKey` marks the button that was pressed.
@@ -150,6 +132,7 @@ export const hostsActions = {
     }
     if (useHosts.getState().busy[busyKey]) return false;
     setBusy(busyKey, true);
+    const context = summaryContext(input);
     try {
       const result = await client.call('protectHost', input);
       if (result.collisions.length > 0) {
@@ -159,7 +142,7 @@ export const hostsActions = {
         return false;
       }
       useHosts.setState({ question: undefined });
-      setOutcome(input.host, protectedSummary(result, hostName));
+      setOutcome(input.host, protectedSummary(result, hostName, input.mode ?? 'stdio', context));
       return true;
     } catch (error) {
       const message = (error as Error).message;
@@ -181,8 +164,9 @@ export const hostsActions = {
     }
     if (useHosts.getState().busy[busyKey]) return;
     setBusy(busyKey, true);
+    const context = summaryContext(input);
     try {
-      setOutcome(input.host, unprotectedSummary(await client.call('unprotectHost', input), hostName));
+      setOutcome(input.host, unprotectedSummary(await client.call('unprotectHost', input), hostName, context));
     } catch (error) {
       setOutcome(input.host, { tone: 'error', title: `Nothing was changed in ${hostName}.`, lines: [(error as Error).message] });
     } finally {

@@ -18,7 +18,10 @@ function AlertRow({ alert }: { alert: HostAlert }) {
         <span>
           <Visible text={alert.message} />
         </span>
-        <span className="muted small">noticed {formatDateTime(alert.at)}</span>
+        <span className="muted small">
+          noticed {formatDateTime(alert.at)}
+          {alert.protect.mode === 'http' && ' · Protect puts it back over HTTP to Airlock’s ingress, as it was'}
+        </span>
       </div>
       <button
         type="button"
@@ -27,7 +30,7 @@ function AlertRow({ alert }: { alert: HostAlert }) {
         aria-label={`Protect ${alert.server} in ${alert.hostName}`}
         onClick={() => hostsActions.protect(alert.protect, alert.hostName, key)}
       >
-        Protect
+        {alert.protect.mode === 'http' ? 'Protect over HTTP' : 'Protect'}
       </button>
     </li>
   );

@@ -1,95 +1,37 @@
 import type { HostConfigView, HostEntryView, HostView } from '../../../../shared/hosts';
 import { hostsActions, useHosts } from '../../state/hosts';
 import { Visible } from '../../ui/Visible';
-import { commandLine } from './commandLine';
+import { EntryLaunch } from './EntryLaunch';
+import { EntryNote } from './EntryNote';
+import { useProtectMode } from './ModeChoice';
+import { MODE_SHORT, transportLabel } from './modes';
 import { EntryStateChip } from './StateChip';
 
 function entryBusyKey(host: HostView, config: HostConfigView, entry: HostEntryView): string {
   return `entry:${host.id}:${config.project ?? ''}:${entry.key}`;
 }
 
-/** The launch line, exactly as the host will run it: this is what "one-click configuration" changes. */
-function Launch({ entry }: { entry: HostEntryView }) {
-  if (entry.url !== undefined) {
-    return (
-      <div className="host-launch">
-        <span className="host-launch-label">url</span>
-        <code className="host-command">
-          <Visible text={entry.url} oneLine />
-        </code>
-      </div>
-    );
-  }
-  if (entry.command === undefined) return null;
-  const label = entry.state === 'protected' ? 'runs' : entry.state === 'unprotected' ? 'runs directly' : 'command';
-  return (
-    <>
-      <div className="host-launch">
-        <span className="host-launch-label">{label}</span>
-        <code className="host-command" data-testid="host-command">
-          <Visible text={commandLine(entry.command, entry.args)} oneLine />
-        </code>
-      </div>
-      {entry.envNames && entry.envNames.length > 0 && (
-        <div className="host-launch">
-          <span className="host-launch-label">with</span>
-          <span data-testid="host-env">
-            {entry.envNames.map((name) => (
-              <code key={name} className="env-name">
-                <Visible text={name} oneLine />
-              </code>
-            ))}
-            <span className="muted small"> (variable names only)</span>
-          </span>
-        </div>
-      )}
-    </>
-  );
+/** Protected: how the host reaches Airlock. Otherwise: what kind of server it is. */
+function kindOf(entry: HostEntryView): string {
+  return entry.state === 'protected' && entry.mode ? MODE_SHORT[entry.mode] : transportLabel(entry.transport);
 }
 
-/** Core-written sentences start lower-case (they also end CLI lines); here they stand alone. */
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function Details({ entry }: { entry: HostEntryView }) {
-  switch (entry.state) {
-    case 'protected':
-      return (
-        <p className="host-entry-note muted small">
-          Every call goes through the Airlock server <b className="mono">{entry.airlockName}</b>.
-          {!entry.restorable && ' Airlock did not write this entry here, so it holds no original to restore.'}
-        </p>
-      );
-    case 'unprotected':
-      return (
-        <p className="host-entry-note muted small">
-          Calls reach this server without asking you. Protect imports it as the Airlock server <b className="mono">{entry.airlockName}</b> and keeps the host’s key for it
-          {entry.envNames && entry.envNames.length > 0 ? '; secret-looking variable values move to Airlock’s encrypted store.' : '.'}
-        </p>
-      );
-    default:
-      return entry.reason ? (
-        <p className="host-entry-note muted small">
-          <Visible text={sentence(entry.reason)} />
-        </p>
-      ) : null;
-  }
-}
-
-/** One server entry of a host file: its state, what it runs, and the one-click action that applies. */
+/** One server entry of a host file: its state, what it runs or connects to, and the one-click action that applies. */
 export function EntryRow({ host, config, entry }: { host: HostView; config: HostConfigView; entry: HostEntryView }) {
   const key = entryBusyKey(host, config, entry);
   const busy = useHosts((s) => Boolean(s.busy[key]));
+  const mode = useProtectMode(host);
   const project = config.project !== undefined ? { project: config.project } : {};
   return (
-    <li className={`host-entry host-entry-${entry.state}`} data-entry={entry.key} data-state={entry.state}>
+    <li className={`host-entry host-entry-${entry.state}`} data-entry={entry.key} data-state={entry.state} data-mode={entry.mode}>
       <div className="host-entry-head">
         <code className="host-entry-key">
           <Visible text={entry.key} oneLine />
         </code>
         <EntryStateChip entry={entry} />
-        <span className="muted small">{entry.transport}</span>
+        <span className="muted small" data-testid="host-entry-kind">
+          {kindOf(entry)}
+        </span>
         <span className="spacer" />
         {entry.state === 'unprotected' && (
           <button
@@ -97,9 +39,10 @@ export function EntryRow({ host, config, entry }: { host: HostView; config: Host
             className="btn small primary"
             disabled={busy}
             aria-label={`Protect ${entry.key}`}
-            onClick={() => hostsActions.protect({ host: host.id, servers: [entry.key], ...project }, host.name, key)}
+            title={mode === 'http' ? 'Import it into Airlock and point the host at Airlock’s HTTP ingress' : 'Import it into Airlock and have the host launch airlock connect'}
+            onClick={() => hostsActions.protect({ host: host.id, servers: [entry.key], ...project, mode }, host.name, key)}
           >
-            Protect
+            {mode === 'http' ? 'Protect over HTTP' : 'Protect'}
           </button>
         )}
         {entry.state === 'protected' && entry.restorable && (
@@ -114,8 +57,8 @@ export function EntryRow({ host, config, entry }: { host: HostView; config: Host
           </button>
         )}
       </div>
-      <Launch entry={entry} />
-      <Details entry={entry} />
+      <EntryLaunch entry={entry} />
+      <EntryNote entry={entry} mode={mode} />
     </li>
   );
 }

@@ -1,8 +1,9 @@
-import type { HostConfigView, HostView } from '../../../../shared/hosts';
+import type { HostConfigView, HostEntryView, HostView } from '../../../../shared/hosts';
 import { hostsActions, useHosts } from '../../state/hosts';
 import { Visible } from '../../ui/Visible';
 import { ConfigBlock } from './ConfigBlock';
 import { HostOutcomeView } from './HostOutcomeView';
+import { ModeChoice, useProtectMode } from './ModeChoice';
 
 interface Group {
   project?: string;
@@ -17,13 +18,14 @@ function groups(host: HostView): Group[] {
   return [...(user.configs.length ? [user] : []), ...[...byProject].map(([project, configs]) => ({ project, configs }))];
 }
 
-function count(configs: HostConfigView[], state: string): number {
+function count(configs: HostConfigView[], state: HostEntryView['state']): number {
   return configs.reduce((n, c) => n + c.entries.filter((e) => e.state === state).length, 0);
 }
 
 function GroupActions({ host, group }: { host: HostView; group: Group }) {
   const key = `host:${host.id}:${group.project ?? ''}`;
   const busy = useHosts((s) => Boolean(s.busy[key]));
+  const mode = useProtectMode(host);
   const unprotected = count(group.configs, 'unprotected');
   const restorable = group.configs.reduce((n, c) => n + c.entries.filter((e) => e.state === 'protected' && e.restorable).length, 0);
   const project = group.project !== undefined ? { project: group.project } : {};
@@ -35,10 +37,14 @@ function GroupActions({ host, group }: { host: HostView; group: Group }) {
         className="btn primary"
         disabled={busy || unprotected === 0}
         aria-label={`Protect all servers of ${where}`}
-        title={unprotected === 0 ? 'No unprotected local servers here' : `Route ${unprotected} server${unprotected === 1 ? '' : 's'} through Airlock`}
-        onClick={() => hostsActions.protect({ host: host.id, ...project }, host.name, key)}
+        title={
+          unprotected === 0
+            ? 'No unprotected servers here'
+            : `Route ${unprotected} server${unprotected === 1 ? '' : 's'} through Airlock${mode === 'http' ? ' over HTTP (the host file gets its token)' : ' with airlock connect'}`
+        }
+        onClick={() => hostsActions.protect({ host: host.id, ...project, mode }, host.name, key)}
       >
-        Protect all
+        {mode === 'http' ? 'Protect all over HTTP' : 'Protect all'}
       </button>
       <button
         type="button"
@@ -57,14 +63,9 @@ function GroupActions({ host, group }: { host: HostView; group: Group }) {
 function Summary({ configs }: { configs: HostConfigView[] }) {
   const prot = count(configs, 'protected');
   const unprot = count(configs, 'unprotected');
-  const remote = count(configs, 'remote');
   const unsupported = count(configs, 'unsupported');
   const broken = configs.filter((c) => c.error).length;
-  const parts = [
-    `${prot} of ${prot + unprot} local server${prot + unprot === 1 ? '' : 's'} protected`,
-    ...(remote ? [`${remote} remote`] : []),
-    ...(unsupported ? [`${unsupported} cannot be protected`] : []),
-  ];
+  const parts = [`${prot} of ${prot + unprot} server${prot + unprot === 1 ? '' : 's'} protected`, ...(unsupported ? [`${unsupported} cannot be protected`] : [])];
   const tone = broken ? 'error' : unprot > 0 ? 'warn' : prot > 0 ? 'ok' : 'none';
   return (
     <span className={`host-summary host-summary-${tone}`}>
@@ -87,6 +88,7 @@ export function HostCard({ host }: { host: HostView }) {
         <span className="spacer" />
         {!grouped && all[0] && <GroupActions host={host} group={all[0]} />}
       </header>
+      {count(host.configs, 'unprotected') > 0 && <ModeChoice host={host} />}
       <HostOutcomeView host={host.id} />
       {all.map((group) => (
         <div key={group.project ?? ''} className="host-group">

@@ -1,6 +1,22 @@
 import type { HostId } from '../../../../shared/hosts';
+import type { OutcomeFact } from '../../state/hostSummaries';
 import { hostsActions, useHosts } from '../../state/hosts';
 import { Visible } from '../../ui/Visible';
+
+function Facts({ facts }: { facts: OutcomeFact[] }) {
+  return (
+    <dl className="host-outcome-facts" data-testid="host-outcome-facts">
+      {facts.map((fact) => (
+        <div key={fact.label}>
+          <dt>{fact.label}</dt>
+          <dd>{fact.code ? <code>
+              <Visible text={fact.value} oneLine />
+            </code> : <Visible text={fact.value} />}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 /** What the last Protect / Unprotect on this host did, or why nothing was changed. */
 export function HostOutcomeView({ host }: { host: HostId }) {
@@ -15,6 +31,12 @@ export function HostOutcomeView({ host }: { host: HostId }) {
           ×
         </button>
       </div>
+      {outcome.facts && outcome.facts.length > 0 && <Facts facts={outcome.facts} />}
+      {outcome.caution && (
+        <p className="host-outcome-caution" data-testid="host-outcome-caution">
+          <Visible text={outcome.caution} />
+        </p>
+      )}
       {outcome.lines.length > 0 && (
         <ul>
           {outcome.lines.map((line, i) => (

@@ -48,7 +48,7 @@ export function NameDialog() {
       >
         <h2 id="name-dialog-title">{question.collisions.length === 1 ? 'This name is taken' : 'These names are taken'}</h2>
         <p className="muted">
-          Nothing was changed in {question.label}. An Airlock server with the same name already launches something else, so this entry needs a name of its own.
+          Nothing was changed in {question.label}. An Airlock server with the same name already launches or connects to something else, so this entry needs a name of its own.
           The host keeps its own key for it; only the Airlock name differs.
         </p>
         {question.collisions.map((c, i) => (
