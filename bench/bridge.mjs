@@ -55,7 +55,9 @@ export async function benchBridge() {
   try {
     // The allow rule comes the only way one can: a person's "Always allow" on a card.
     core.onEvent((event, payload) => {
-      if (event === 'pendingAdded') core.call('approve', { id: payload.id, hash: payload.hash, scope: 'always' });
+      if (event !== 'pendingAdded' && event !== 'pendingUpdated') return;
+      if (payload.kind === 'definitions') core.call('approveDefinitions', { id: payload.id, items: payload.items.map((i) => ({ key: i.key, hash: i.hash })) }).catch(() => {});
+      else if (payload.kind === 'call') core.call('approve', { id: payload.id, hash: payload.hash, scope: 'always' });
     });
     const first = await client('airlock', home);
     await first.callTool({ name: 'noop', arguments: {} });

@@ -40,6 +40,9 @@ interface Meta {
 
 /** How long index changes may stay uncommitted. */
 const COMMIT_EVERY_MS = 1000;
+/** Live records wait this long (or until this many queue up) before a slice indexes them together. */
+const LIVE_DELAY_MS = 25;
+const LIVE_BATCH = 256;
 /** After a failure that repeats, how long before the index tries again. */
 const RETRY_AFTER_MS = 10_000;
 
@@ -61,7 +64,7 @@ export class HistoryIndex {
   private cursor: Cursor = { segment: 0, offset: 0 };
   private meta: Meta = { schema: SCHEMA_VERSION, lastSeq: 0, lastHash: '', lastSeg: 0, lastOff: 0, lastLen: 0 };
   private forgetBelowSeq = 0;
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
   private statements = new Map<string, Statement>();
   private knownLastSeq = 0;
@@ -202,10 +205,13 @@ export class HistoryIndex {
 
   private schedule(): void {
     if (this.scheduled || !this.db) return;
-    this.scheduled = setImmediate(() => {
+    // Live appends are indexed a moment later, in one slice: calls keep the event loop first, and
+    // a burst costs one slice instead of one per record. Catching up runs back to back.
+    const wait = this.mode === 'live' && this.queue.length < LIVE_BATCH ? LIVE_DELAY_MS : 0;
+    this.scheduled = setTimeout(() => {
       this.scheduled = undefined;
       this.step();
-    });
+    }, wait);
   }
 
   /** One slice of work; reschedules itself while work remains. */
@@ -694,7 +700,7 @@ export class HistoryIndex {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = undefined;
     try {
       if (this.db && this.mode === 'live') this.drainQueue();
