@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isSecretKey, secretKindOfValue } from '../../shared/secrets';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFileAtomic } from './secure-fs';
+import { createFileOnce, ensurePrivateDir, writePrivateFileAtomic } from './secure-fs';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -93,23 +93,8 @@ export class FileKeyProvider implements KeyProvider {
     return data;
   }
 
-  /** Writes a complete key to a temp file and links it into place, so two processes racing agree on one key. */
   private create(): void {
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = fs.openSync(temp, 'wx', PRIVATE_FILE_MODE);
-    try {
-      fs.writeSync(fd, randomBytes(KEY_BYTES));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.linkSync(temp, this.file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      fs.rmSync(temp, { force: true });
-    }
+    createFileOnce(this.file, randomBytes(KEY_BYTES));
   }
 }
 

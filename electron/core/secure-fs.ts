@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -14,8 +15,8 @@ export function ensurePrivateDir(dir: string): void {
   }
 }
 
-/** Fsyncs a directory so a rename inside it survives power loss (no-op where unsupported). */
-function fsyncDir(dir: string): void {
+/** Fsyncs a directory so a rename, creation or deletion inside it survives power loss (no-op where unsupported). */
+export function fsyncDir(dir: string): void {
   if (process.platform === 'win32') return;
   const fd = fs.openSync(dir, 'r');
   try {
@@ -44,5 +45,27 @@ export function readJsonFile(file: string): unknown | undefined {
     return JSON.parse(text);
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Creates `file` with `contents` unless it already exists: the complete contents go to a temp file
+ * (0600, fsynced) that is hard-linked into place, so two processes racing end up agreeing on one.
+ */
+export function createFileOnce(file: string, contents: Buffer): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = fs.openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    fs.writeSync(fd, contents);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DESKTOP_SEALED_KEY, FileKeyProvider, SecretStoreError, type KeyProvider } from '../core/secret-store';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/secure-fs';
+import { createFileOnce, ensurePrivateDir } from '../core/secure-fs';
 
 const KEY_BYTES = 32;
 
@@ -68,24 +68,8 @@ export class SafeStorageKeyProvider implements KeyProvider {
     return key;
   }
 
-  /** Temp file + hard link: two processes racing to create the key end up agreeing on one. */
   private create(): void {
-    const sealed = this.safeStorage.encryptString(randomBytes(KEY_BYTES).toString('base64'));
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = fs.openSync(temp, 'wx', PRIVATE_FILE_MODE);
-    try {
-      fs.writeSync(fd, sealed);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.linkSync(temp, this.file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      fs.rmSync(temp, { force: true });
-    }
+    createFileOnce(this.file, this.safeStorage.encryptString(randomBytes(KEY_BYTES).toString('base64')));
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GENESIS_HASH, type AuditEntry, type AuditRecord, type TrimmedRange } from '../../../shared/audit';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../secure-fs';
+import { ensurePrivateDir, fsyncDir, PRIVATE_FILE_MODE } from '../secure-fs';
 import { recordHash } from './chain';
 import { firstLine, lastLine, listSegments, segmentPath, splitLines } from './segments';
 
@@ -9,17 +9,6 @@ export class AuditUnavailable extends Error {}
 
 /** How long a record appended with `sync: 'soon'` may wait for a shared fsync. */
 const SYNC_SOON_MS = 25;
-
-/** Makes a deletion or creation inside a folder durable (no-op where folders cannot be opened). */
-function fsyncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 export interface AuditLogOptions {
   /** Start a new segment once the current one would grow past this (default 64 MiB). */

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncDir } from '../secure-fs';
 import { HostFileChanged, MalformedHostFile } from './errors';
 
 export interface HostFileSnapshot {
@@ -65,16 +66,6 @@ export function writeBackup(snapshot: HostFileSnapshot, now = new Date()): strin
       fs.closeSync(fd);
     }
     return candidate;
-  }
-}
-
-function fsyncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
