@@ -1,29 +1,21 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupHomes, connectHost, fixtureServer, isAlive, pidsInGroup, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, pidsByCommandLine, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectHost, fixtureServer, isAlive, pidsInGroup, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
+import { approveFirstSight, useChromium, openWindow, pidsByCommandLine, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** The decisions a person makes on a call card, end to end: browser → core → real server → agent. */
 describe('approval window: deciding on a call', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   let workspace: string;
   const hosts: TestHost[] = [];
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     app = await startAirlock();
     workspace = tempDir('airlock-workspace-');
     await app.add('demo', fixtureServer('demo-server.mjs', ['--root', workspace], { cwd: workspace }));
-    win = await openWindow(browser, app.url);
+    win = await openWindow(chromium.browser, app.url);
   });
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close().catch(() => {});

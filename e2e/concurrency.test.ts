@@ -1,26 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupHomes, connectHost, npmServer, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectHost, npmServer, textOf, waitFor, type TestHost } from '../test/helpers/harness';
+import { approveFirstSight, useChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** Many cards at once: each approval releases exactly its own call, to exactly its own agent. */
 describe('approval window: 20 concurrent calls from 4 agents', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   const hosts: TestHost[] = [];
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     app = await startAirlock();
     await app.add('everything', npmServer('everything'));
-    win = await openWindow(browser, app.url, { height: 900 });
+    win = await openWindow(chromium.browser, app.url, { height: 900 });
   });
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close().catch(() => {});

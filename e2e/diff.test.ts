@@ -1,32 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupHomes, connectHost, fixtureServer, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureServer, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
+import { connectApproved, useChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** A rug pull: the server rewrites a tool's description mid-session. The window shows what changed. */
 describe('approval window: a changed description shows its diff', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   let host: TestHost;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     app = await startAirlock();
     const workspace = tempDir('airlock-workspace-');
     // After its first call, the demo server rewrites send_email's description and sends tools/list_changed.
     await app.add('demo', fixtureServer('demo-server.mjs', ['--root', workspace, '--rug-pull-after', '1'], { cwd: workspace }));
-    win = await openWindow(browser, app.url);
-    host = await connectHost(app.home, 'demo', { name: 'claude-code', version: '2.1.0' });
-    const listed = host.client.listTools();
-    await approveFirstSight(win.page, 'demo');
-    await listed;
+    win = await openWindow(chromium.browser, app.url);
+    host = await connectApproved(app, win.page, 'demo', { name: 'claude-code', version: '2.1.0' });
   });
   afterEach(async () => {
     await host?.close().catch(() => {});

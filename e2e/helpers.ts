@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { StdioSpecInput } from '../electron/core/server-spec';
-import { airlock, makeHome, REPO, serveProcess, stopProcess } from '../test/helpers/harness';
+import { afterAll, beforeAll } from 'vitest';
+import { airlock, cleanupHomes, connectHost, makeHome, REPO, serveProcess, stopProcess, type TestHost } from '../test/helpers/harness';
 
 export const CHROMIUM = process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = path.join(REPO, 'test-results');
@@ -162,4 +163,26 @@ export async function approveFirstSight(page: Page, server: string): Promise<voi
   await card.locator('li.definition[data-key^="tool:"]').first().waitFor();
   await card.getByRole('button', { name: 'Approve all', exact: true }).click();
   await card.waitFor({ state: 'detached' });
+}
+
+/** One Chromium for the whole test file, closed (with the file's temporary homes) after it. */
+export function useChromium(): { readonly browser: Browser } {
+  const holder: { browser: Browser } = { browser: undefined as unknown as Browser };
+  beforeAll(async () => {
+    holder.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+    cleanupHomes();
+  });
+  return holder;
+}
+
+/** A host connected to `server` whose first-sight review the person approved in the window. */
+export async function connectApproved(app: Airlock, page: Page, server: string, options: Parameters<typeof connectHost>[2] = {}): Promise<TestHost> {
+  const host = await connectHost(app.home, server, options);
+  const listed = host.client.listTools();
+  await approveFirstSight(page, server);
+  await listed;
+  return host;
 }

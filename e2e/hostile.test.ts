@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupHomes, connectHost, fixtureServer, textOf, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectHost, fixtureServer, textOf, type TestHost } from '../test/helpers/harness';
+import { approveFirstSight, useChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 // The same strings the hostile fixture server sends (test/fixtures/servers/demo-hostile-server.mjs).
 const SNEAKY_NAME = 'read\u200Bfile\u202Etxt.exe';
@@ -10,22 +9,15 @@ const XSS_RESULT = '<img src=x onerror="window.__xss=1"><svg onload=alert(2)></s
 
 /** Untrusted text from a hostile server is shown, never interpreted. */
 describe('approval window: hostile metadata and results', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   let host: TestHost;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     app = await startAirlock();
     await app.add('hostile', fixtureServer('demo-hostile-server.mjs'));
-    win = await openWindow(browser, app.url);
+    win = await openWindow(chromium.browser, app.url);
     host = await connectHost(app.home, 'hostile', { name: 'evil-host\u001b[2J', version: '<b>1</b>' });
     const listed = host.client.listTools();
     // The first-sight review shows the hostile definitions as text too, before anything is approved.

@@ -1,29 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { cleanupHomes, connectHost, npmServer, textOf, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { connectHost, npmServer, textOf, type TestHost } from '../test/helpers/harness';
+import { approveFirstSight, useChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** Requests a server sends to the host (roots, sampling, elicitation) stop at a card like calls. */
 describe('approval window: server requests (server-everything)', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   let host: TestHost;
   const asked: string[] = [];
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     asked.length = 0;
     app = await startAirlock();
     await app.add('everything', npmServer('everything'));
-    win = await openWindow(browser, app.url);
+    win = await openWindow(chromium.browser, app.url);
     host = await connectHost(app.home, 'everything', {
       name: 'claude-desktop',
       version: '1.0.0',

@@ -1,31 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupHomes, connectHost, fixtureServer, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
-import { approveFirstSight, launchChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureServer, tempDir, textOf, waitFor, type TestHost } from '../test/helpers/harness';
+import { connectApproved, useChromium, openWindow, screenshot, startAirlock, type Airlock, type Window } from './helpers';
 
 /** The rest of the window: keyboard, the kill switch, Servers and History. */
 describe('approval window: keyboard, Pause all, Servers, History', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let app: Airlock;
   let win: Window;
   let host: TestHost;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    cleanupHomes();
-  });
   beforeEach(async () => {
     app = await startAirlock();
     const workspace = tempDir('airlock-workspace-');
     await app.add('demo', fixtureServer('demo-server.mjs', ['--root', workspace], { cwd: workspace }));
-    win = await openWindow(browser, app.url);
-    host = await connectHost(app.home, 'demo', { name: 'claude-code', version: '2.1.0' });
-    const listed = host.client.listTools();
-    await approveFirstSight(win.page, 'demo');
-    await listed;
+    win = await openWindow(chromium.browser, app.url);
+    host = await connectApproved(app, win.page, 'demo', { name: 'claude-code', version: '2.1.0' });
   });
   afterEach(async () => {
     await host?.close().catch(() => {});
