@@ -7,13 +7,11 @@
 //
 // The TypeScript modules are bundled on the fly with esbuild (a dev dependency), so the bench
 // measures exactly the code the core runs.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importSources } from './lib.mjs';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(name);
@@ -25,31 +23,17 @@ const APPENDS = arg('--appends', 50_000);
 const APPENDERS = arg('--appenders', 64);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-bench-history-'));
-const entry = path.join(work, 'entry.mjs');
-await build({
-  stdin: {
-    contents: `
-      export { AuditLog } from './electron/core/audit/log';
-      export { HistoryIndex } from './electron/core/history/index';
-      export { queryHistory } from './electron/core/history/query';
-      export { writeSyntheticLog, SYNTHETIC } from './electron/core/history/synthetic';
-      export { verifyAuditLog } from './electron/core/audit/verify';
-      export { historyQuerySchema } from './shared/history';
-    `,
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  packages: 'external',
-  outfile: entry,
-  logLevel: 'warning',
-});
-// Resolve packages from the repository's node_modules.
-fs.symlinkSync(path.join(repo, 'node_modules'), path.join(work, 'node_modules'));
-const lib = await import(pathToFileURL(entry).href);
+const lib = await importSources(
+  'history',
+  `
+    export { AuditLog } from './electron/core/audit/log';
+    export { HistoryIndex } from './electron/core/history/index';
+    export { queryHistory } from './electron/core/history/query';
+    export { writeSyntheticLog, SYNTHETIC } from './electron/core/history/synthetic';
+    export { verifyAuditLog } from './electron/core/audit/verify';
+    export { historyQuerySchema } from './shared/history';
+  `,
+);
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const line = (label, value, target, ok) => console.log(`${label.padEnd(58)} ${String(value).padStart(14)}   ${target ? `target ${target}  ${ok ? 'OK' : 'MISSED'}` : ''}`);

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -82,4 +84,24 @@ export async function serve(home) {
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/**
+ * Bundles TypeScript sources on the fly (esbuild) and imports them, so a bench measures exactly the
+ * code the core runs. `exports` is module source like `export { AuditLog } from './electron/core/audit/log';`.
+ * The bundle sits under node_modules/.cache so the packages it leaves external resolve.
+ */
+export async function importSources(name, exports) {
+  const outfile = path.join(REPO, 'node_modules/.cache/airlock-bench', `${name}.mjs`);
+  await build({
+    stdin: { contents: exports, resolveDir: REPO, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }

@@ -2,36 +2,21 @@
 // Metadata cost: fingerprint + diff + findings for a server with 500 tools of realistic size,
 // measured through the core's own DefinitionGuard (the code that runs on every tools/list).
 // Target: ≤ 50 ms.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmt } from './lib.mjs';
+import { fmt, importSources } from './lib.mjs';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-bench-metadata-'));
-// Bundled next to node_modules so that the packages it leaves external resolve.
-const entry = path.join(repo, 'node_modules/.cache/airlock-bench/metadata.mjs');
-await build({
-  stdin: {
-    contents: `
-      export { DefinitionGuard } from './electron/core/pins/guard';
-      export { PinStore } from './electron/core/pins/store';
-      export { Integrity } from './electron/core/integrity';
-      export { FileKeyProvider } from './electron/core/secret-store';
-    `,
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  outfile: entry,
-  logLevel: 'warning',
-});
-const { DefinitionGuard, PinStore, Integrity, FileKeyProvider } = await import(pathToFileURL(entry).href);
+const { DefinitionGuard, PinStore, Integrity, FileKeyProvider } = await importSources(
+  'metadata',
+  `
+    export { DefinitionGuard } from './electron/core/pins/guard';
+    export { PinStore } from './electron/core/pins/store';
+    export { Integrity } from './electron/core/integrity';
+    export { FileKeyProvider } from './electron/core/secret-store';
+  `,
+);
 
 const VERBS = ['read', 'write', 'list', 'search', 'create', 'update', 'delete', 'get', 'send', 'sync'];
 const NOUNS = ['file', 'issue', 'message', 'record', 'branch', 'invoice', 'ticket', 'report', 'event', 'contact'];
