@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames } from '../../shared/contract';
+import type { AuditRecord } from '../../shared/audit';
 import { dispatch } from './api-dispatch';
+import { serializedRecords } from './audit/log';
 import { EXPORT_PATH, handleHistoryExport } from './history/export-http';
 import type { Core } from './core';
 import { checkLoopbackRequest, tokensEqual } from './loopback-guard';
@@ -60,6 +62,7 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
   const token = randomBytes(32).toString('base64url');
   let port = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const events = eventBroadcaster(core);
 
   const server = http.createServer((req, res) => {
     const refusal = checkLoopbackRequest(req, port);
@@ -91,7 +94,7 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(core, ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(core, ws, events));
   });
 
   wss.options.handleProtocols = (protocols) => (protocols.has(UI_PROTOCOL) ? UI_PROTOCOL : false);
@@ -110,6 +113,7 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        events.close();
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());
@@ -118,18 +122,39 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
   };
 }
 
-function attach(core: Core, ws: WebSocket): void {
-  // Events raised in one turn of the event loop travel as one frame: under load that is one write
-  // instead of several per call.
+/**
+ * Core events go to every connected window. Events raised in one turn of the event loop travel as
+ * one frame, built once for all clients (audit records reuse the JSON they were logged as): under
+ * load that is one write per client instead of several per call.
+ */
+function eventBroadcaster(core: Core): { add(ws: WebSocket): void; close(): void } {
+  const clients = new Set<WebSocket>();
   let queued: Array<{ event: string; payload: unknown }> = [];
   const flush = () => {
     const events = queued;
     queued = [];
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ events }));
+    const parts = events.map(({ event, payload }) => {
+      const json = (event === 'audit' && serializedRecords.get(payload as AuditRecord)) || (JSON.stringify(payload) ?? 'null');
+      return `{"event":${JSON.stringify(event)},"payload":${json}}`;
+    });
+    const frame = `{"events":[${parts.join(',')}]}`;
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(frame);
   };
   const unsubscribe = core.events.onAny((event, payload) => {
-    if (queued.push({ event, payload }) === 1) setImmediate(flush);
+    if (clients.size > 0 && queued.push({ event, payload }) === 1) setImmediate(flush);
   });
+  return {
+    add(ws) {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('error', () => clients.delete(ws));
+    },
+    close: unsubscribe,
+  };
+}
+
+function attach(core: Core, ws: WebSocket, events: ReturnType<typeof eventBroadcaster>): void {
+  events.add(ws);
   ws.on('message', async (data, isBinary) => {
     let message: { id?: unknown; op?: unknown; input?: unknown };
     try {
@@ -144,8 +169,6 @@ function attach(core: Core, ws: WebSocket): void {
     const result = await dispatch(core.api, message.op, message.input);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...result }));
   });
-  ws.on('close', unsubscribe);
-  ws.on('error', unsubscribe);
   ws.send(JSON.stringify({ event: 'hello', payload: { events: eventNames } }));
 }
 

@@ -7,6 +7,9 @@ import { firstLine, lastLine, listSegments, segmentPath, splitLines } from './se
 
 export class AuditUnavailable extends Error {}
 
+/** The JSON each appended record was written as, so whoever forwards it (the window) need not serialise it again. */
+export const serializedRecords = new WeakMap<AuditRecord, string>();
+
 /** How long a record appended with `sync: 'soon'` may wait for a shared fsync. */
 const SYNC_SOON_MS = 25;
 
@@ -243,7 +246,9 @@ export class AuditLog {
     const now = this.now();
     const body = { v: 1 as const, seq: this.seq + 1, ts: now.toISOString(), prev: this.head, ...entry };
     const record = { ...body, hash: recordHash(body) } as AuditRecord;
-    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    const json = JSON.stringify(record);
+    serializedRecords.set(record, json);
+    const bytes = Buffer.from(`${json}\n`, 'utf8');
     let location: RecordLocation;
     try {
       if (this.fd === undefined) this.openOrThrow();
