@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { ESM_NODE_BANNER } from './scripts/esm-node-banner.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -39,14 +40,7 @@ export default defineConfig({
     rollupOptions: {
       external: ['electron', 'electron/main', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
       output: {
-        banner: [
-          "import { createRequire as __airlockRequire } from 'node:module';",
-          "import { fileURLToPath as __airlockPath } from 'node:url';",
-          "import { dirname as __airlockDir } from 'node:path';",
-          'const require = __airlockRequire(import.meta.url);',
-          'const __filename = __airlockPath(import.meta.url);',
-          'const __dirname = __airlockDir(__filename);',
-        ].join('\n'),
+        banner: ESM_NODE_BANNER,
       },
     },
     sourcemap: true,

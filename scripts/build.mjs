@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ESM_NODE_BANNER } from './esm-node-banner.mjs';
 
 const only = process.argv[2];
 
@@ -46,17 +47,7 @@ if (only === 'desktop-cli') {
     format: 'esm',
     platform: 'node',
     target: 'node20.19',
-    banner: {
-      js: [
-        '#!/usr/bin/env node',
-        "import { createRequire as __airlockRequire } from 'node:module';",
-        "import { fileURLToPath as __airlockPath } from 'node:url';",
-        "import { dirname as __airlockDir } from 'node:path';",
-        'const require = __airlockRequire(import.meta.url);',
-        'const __filename = __airlockPath(import.meta.url);',
-        'const __dirname = __airlockDir(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: `#!/usr/bin/env node\n${ESM_NODE_BANNER}` },
     logLevel: 'warning',
   });
 }

@@ -10,7 +10,7 @@ import { sha256 } from './host-file';
 import { wrappedServer } from './launcher';
 import { classifyRemote } from './remote-entries';
 import type { ConfigLocation, HostEnv } from './types';
-import { resolveVariables, unresolvedReason } from './variables';
+import { resolveVariables, stringRecord, unresolvedReason } from './variables';
 
 export interface LaunchSpec {
   command: string;
@@ -57,18 +57,6 @@ function stringsOf(value: unknown): string[] | undefined {
   return out;
 }
 
-function envOf(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else return undefined;
-  }
-  return out;
-}
-
 /** The launch fields of an entry, wherever its shape keeps them (Zed once nested them under `command`). */
 function launchFields(entry: Record<string, unknown>, location: ConfigLocation): { command: unknown; args: unknown; env: unknown } {
   if (location.shape === 'zed' && isPlainObject(entry.command)) {
@@ -97,7 +85,7 @@ export function classifyEntry(value: unknown, location: ConfigLocation, env: Hos
   if (!args) return { kind: 'unsupported', reason: '"args" is not a list of strings', ...shown };
   const wrapped = wrappedServer(fields.command, args);
   if (wrapped !== undefined) return { kind: 'wrapper', mode: 'stdio', airlockName: wrapped, command: fields.command, args, ...(shown.envNames?.length ? { envNames: shown.envNames } : {}) };
-  const envValues = envOf(fields.env);
+  const envValues = stringRecord(fields.env);
   if (!envValues) return { kind: 'unsupported', reason: '"env" is not an object of strings', ...shown };
   if (entry.envFile !== undefined) return { kind: 'unsupported', reason: 'reads its variables from an envFile, which Airlock does not import; the entry stays as it is', ...shown };
   if (entry.sandboxEnabled === true) {

@@ -10,7 +10,7 @@ import { isLoopbackHost } from '../remote/address-policy';
 import { buildHttpSpec, InvalidRemoteServer, type HttpSpecInput } from '../remote/http-spec';
 import type { ClassifiedEntry } from './entries';
 import type { ConfigLocation, HostEnv } from './types';
-import { resolveVariables, unresolvedReason } from './variables';
+import { resolveVariables, stringRecord, unresolvedReason } from './variables';
 
 type Entry = Record<string, unknown>;
 type Transport = 'http' | 'sse';
@@ -39,18 +39,6 @@ function endpointOf(entry: Entry, location: ConfigLocation): { url: unknown; tra
 
 function headersKey(location: ConfigLocation): 'headers' | 'http_headers' {
   return location.shape === 'codex' ? 'http_headers' : 'headers';
-}
-
-function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else return undefined;
-  }
-  return out;
 }
 
 /** `http://127.0.0.1:<port>/mcp/<name>` with an Airlock host token: an entry written by `protect --http`. */

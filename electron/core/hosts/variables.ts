@@ -4,6 +4,7 @@
  * cannot, so such an entry is left as it is rather than imported with a wrong or missing value.
  */
 import path from 'node:path';
+import { isPlainObject } from '../../../shared/jsonrpc';
 import type { ConfigLocation, HostEnv, Interpolation } from './types';
 
 const HOST_LABEL: Record<Interpolation, string> = {
@@ -56,4 +57,20 @@ export function unresolvedReason(reference: string, location: ConfigLocation): s
     ? `a value ${host} asks the user for (an "inputs" prompt)`
     : `a value ${host} fills in from its own environment or workspace`;
   return `uses ${reference}, ${what}; Airlock cannot know it, so the entry stays as it is (give the value explicitly, or add the server with \`airlock add\`, to protect it)`;
+}
+
+/**
+ * An entry's `env` or headers object as strings (numbers and booleans as their text); absent is
+ * empty, and anything else (nested objects, arrays) is undefined: an entry Airlock cannot import.
+ */
+export function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else return undefined;
+  }
+  return out;
 }
