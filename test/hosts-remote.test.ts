@@ -11,69 +11,21 @@
  * Protecting twice changes nothing; unprotect gives back the original bytes. All on loopback, in
  * fixture homes.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { startIngress, type Ingress } from '../electron/core/ingress/server';
 import type { HostEnv } from '../electron/core/hosts/types';
 import type { HostAlert } from '../shared/hosts';
 import { AIRLOCK_BIN, airlock, cleanupHomes, nextEvent, pendingFor, startCore, textOf, waitFor, type TestCore } from './helpers/harness';
 import { at, backupsOf, EVERYTHING, fixtureHome, jsonc, launchAsHost, launchOf, read, strictJson, toml, write } from './fixtures/hosts/fixtures';
 import { filesContaining } from './fixtures/oauth/helpers';
+import { startUpstream, type Upstream } from './fixtures/servers/remote-echo';
 
 const J = JSON.stringify;
 
-interface Upstream {
-  url: string;
-  /** Every request's headers, as the server received them. */
-  requests: http.IncomingHttpHeaders[];
-  close(): Promise<void>;
-}
-
-/** A remote MCP server: the SDK's Streamable HTTP server transport on 127.0.0.1 with one `echo` tool. */
-async function startUpstream(): Promise<Upstream> {
-  const requests: http.IncomingHttpHeaders[] = [];
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const server = http.createServer(async (req, res) => {
-    requests.push({ ...req.headers });
-    if ((req.url ?? '').split('?')[0] !== '/mcp') return void res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = req.method === 'POST' ? JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') : undefined;
-    const id = req.headers['mcp-session-id'];
-    let transport = typeof id === 'string' ? sessions.get(id) : undefined;
-    if (!transport) {
-      if (typeof id === 'string' || !isInitializeRequest(body)) return void res.writeHead(400).end();
-      const created = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => void sessions.set(sid, created) });
-      const mcp = new McpServer({ name: 'remote-notes', version: '1.0.0' });
-      mcp.registerTool('echo', { description: 'Echoes the text back.', inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }));
-      await mcp.connect(created);
-      transport = created;
-    }
-    await transport.handleRequest(req, res, body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of sessions.values()) void t.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 let core: TestCore | undefined;
 let ingress: Ingress | undefined;
