@@ -114,3 +114,18 @@ describe('no verb outside the UI contract can approve', () => {
     expect(reply).toEqual({ ok: false, error: 'expected a connect or control hello' });
   });
 });
+
+describe('stopping Airlock', () => {
+  it('leaves no server process behind, even one that ignores the end of its input', async () => {
+    t = await startCore({ servers: { faulty: fixtureServer('faulty.mjs', ['--with-helper']) } });
+    t.core.addRule({ server: 'faulty', tool: 'pid', action: 'allow', source: 'test' });
+    const host = await connectHost(t.home, 'faulty');
+    const { pid, helper } = await serverPids(host);
+    expect(pidsInGroup(pid).sort()).toEqual([pid, helper].sort());
+    await t.stop();
+    t = undefined;
+    // Gone when stop() resolves: nothing left to the host, the OS, or a later session.
+    expect(pidsInGroup(pid)).toEqual([]);
+    await host.close().catch(() => {});
+  });
+});

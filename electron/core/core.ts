@@ -48,6 +48,9 @@ import { buildHttpSpec, headerSecretId, InvalidRemoteServer, type HttpSpecInput 
 
 import { VERSION } from './version';
 
+/** How long each step of stopping a server may take when Airlock itself stops. */
+const STOP_GRACE_MS = 500;
+
 export interface CoreOptions {
   home: string;
   /** Interval of "waiting for approval" progress notifications to hosts that asked for progress. */
@@ -728,7 +731,9 @@ export class Core implements SessionServices {
     for (const stop of this.unwatch) stop();
     for (const held of this.queue.list()) held.settle({ kind: 'deny', by: 'host-gone' });
     const sessions = [...this.sessions];
-    for (const session of sessions) session.close();
+    // Servers that do not exit when their input closes would outlive Airlock in their own process
+    // groups: wait until every tree is gone (a short grace each step, then KILL).
+    await Promise.all(sessions.map((session) => session.close(STOP_GRACE_MS)));
     await Promise.allSettled([...this.background]);
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-stopped' });
     await this.history.close();

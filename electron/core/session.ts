@@ -90,6 +90,7 @@ export class HostSession {
   private refusal: string | undefined;
   private closed = false;
   private protocolNoise = 0;
+  private stopped: Promise<void> | undefined;
 
   constructor(
     readonly server: ServerRecord,
@@ -408,9 +409,12 @@ export class HostSession {
     return ids;
   }
 
-  /** The host went away (or Airlock is stopping): withdraw its cards, stop its server. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * The host went away (or Airlock is stopping): withdraw its cards, stop its server. The promise
+   * settles once the server's whole process tree is gone.
+   */
+  close(graceMs?: number): Promise<void> {
+    if (this.closed) return this.stopped ?? Promise.resolve();
     this.closed = true;
     for (const pending of this.outstanding.values()) {
       if (pending.phase === 'held' && pending.callId) this.services.withdraw(pending.callId, 'host-gone');
@@ -420,8 +424,9 @@ export class HostSession {
     }
     this.outstanding.clear();
     this.downstream.close();
-    void this.upstream?.close();
+    this.stopped = this.upstream?.close(graceMs) ?? Promise.resolve();
     this.services.sessionEvent(this, 'session-closed');
     this.services.sessionEnded(this);
+    return this.stopped;
   }
 }

@@ -113,14 +113,15 @@ export class StdioUpstream implements Upstream {
     });
   }
 
-  async close(): Promise<void> {
+  /** `graceMs` is how long each step (end of input, then TERM) may take before the next, harder one. */
+  async close(graceMs = GRACE_MS): Promise<void> {
     if (!this.child || this.exited) return;
     this.child.stdin?.end();
-    if (await this.waitForExit(GRACE_MS)) return;
+    if (await this.waitForExit(graceMs)) return;
     this.signalTree('SIGTERM');
-    if (await this.waitForExit(GRACE_MS)) return;
+    if (await this.waitForExit(graceMs)) return;
     this.signalTree('SIGKILL');
-    await this.waitForExit(GRACE_MS);
+    await this.waitForExit(graceMs);
   }
 
   kill(reason: string): void {

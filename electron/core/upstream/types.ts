@@ -21,7 +21,7 @@ export interface Upstream {
   /** Sends one message; `wire` is its exact serialisation. Throws once the upstream is gone. */
   send(message: unknown, wire: string): void;
   /** Graceful stop: close input, then TERM, then KILL, always ending with the whole process tree gone. */
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
   /** Immediate stop of the whole process tree. */
   kill(reason: string): void;
   stderrTail(): string;
