@@ -78,6 +78,7 @@ export type EventName =
   | 'settings-changed'
   | 'integrity-failed'
   | 'integrity-accepted'
+  | 'orphans-reaped'
   // Remote servers: Airlock's own OAuth login per server, and the host tokens of the HTTP ingress.
   | 'login'
   | 'login-failed'

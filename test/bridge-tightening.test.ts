@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { airlock, cleanupHomes, connectHost, fixtureServer, isAlive, pendingFor, pidsInGroup, startCore, textOf, waitFor, type TestCore } from './helpers/harness';
+import { airlock, cleanupHomes, connectHost, FIXTURE_SERVERS, fixtureServer, isAlive, makeHome, nodeSocket, pendingFor, pidsInGroup, serveProcess, startCore, stopProcess, textOf, waitFor, type TestCore } from './helpers/harness';
+import { connectWsApi } from '../renderer/src/api/ws-client';
 
 let t: TestCore | undefined;
 afterEach(async () => {
@@ -127,5 +128,34 @@ describe('stopping Airlock', () => {
     // Gone when stop() resolves: nothing left to the host, the OS, or a later session.
     expect(pidsInGroup(pid)).toEqual([]);
     await host.close().catch(() => {});
+  });
+});
+
+describe('after Airlock was killed outright', () => {
+  it('reaps the servers a killed core left behind when it starts again', async () => {
+    const home = makeHome();
+    expect((await airlock(['add', 'faulty', '--', process.execPath, `${FIXTURE_SERVERS}/faulty.mjs`, '--with-helper'], { home })).code).toBe(0);
+    const first = await serveProcess(home);
+    const api = await connectWsApi(`http://127.0.0.1:${first.port}`, first.token, nodeSocket);
+    await api.call('updateSettings', { trustOnFirstUse: true });
+    const host = await connectHost(home, 'faulty');
+    const pids = host.client.callTool({ name: 'pid', arguments: {} });
+    const card = await pendingFor(api, 'pid');
+    await api.call('approve', { id: card.id, hash: card.hash, scope: 'once' });
+    const { pid } = JSON.parse(textOf(await pids)) as { pid: number };
+    api.close();
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    await host.close().catch(() => {});
+    expect(pidsInGroup(pid).length).toBeGreaterThan(0); // the server outlived the core
+
+    const second = await serveProcess(home);
+    try {
+      expect(pidsInGroup(pid)).toEqual([]);
+      const log = await airlock(['log', '-n', '5'], { home });
+      expect(log.stdout).toMatch(/orphans-reaped .*1 server process group/);
+    } finally {
+      await stopProcess(second.child);
+    }
   });
 });

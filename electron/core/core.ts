@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import type { AuditEntry, CallEntry } from '../../shared/audit';
 import { ApiFailure, type CoreApi } from '../../shared/contract';
@@ -39,6 +40,7 @@ import { EffectiveSettings } from './effective-settings';
 import { gateServerRequest, type ServerRequestDecision } from './server-requests';
 import { childEnvNames } from './upstream/child-env';
 import { StdioUpstream } from './upstream/stdio';
+import { ChildRegistry } from './upstream/child-registry';
 import { FileKeyProvider, SecretStore, secretEnvNames, secretStoreFile, serverSecretId, serverSecretPrefix, type KeyProvider } from './secret-store';
 import { HostsService, type HostsOptions } from './hosts/service';
 import type { Upstream, UpstreamHandlers } from './upstream/types';
@@ -113,6 +115,8 @@ export class Core implements SessionServices {
   private readonly defaultCwd: string;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly keyProvider: KeyProvider;
+  /** Server process groups running now (noted on disk, for reaping after a crash). */
+  private readonly children: ChildRegistry;
   private readonly unwatch: Array<() => void> = [];
   private stopped = false;
   private readonly mode: 'service' | 'offline';
@@ -135,6 +139,10 @@ export class Core implements SessionServices {
       this.releaseLock();
       throw error;
     }
+    // A core killed outright (kill -9, power cut) cannot stop its servers; this one does, first.
+    const childrenFile = path.join(this.paths.runDir, 'children.json');
+    const reaped = this.mode === 'service' ? ChildRegistry.reapLeftovers(childrenFile) : 0;
+    this.children = new ChildRegistry(childrenFile);
     this.progressIntervalMs = options.progressIntervalMs ?? 5000;
     this.holdBudgetOverride = options.holdBudgetMs;
     this.defaultCwd = options.defaultCwd ?? process.cwd();
@@ -165,6 +173,7 @@ export class Core implements SessionServices {
       this.record({ type: 'event', event: 'audit-recovered', detail: `an incomplete last line (${note.bytes} bytes) was moved to ${note.quarantinedTo}` });
     }
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-started', detail: `pid ${process.pid}` });
+    if (reaped > 0) this.record({ type: 'event', event: 'orphans-reaped', detail: `${reaped} server process group(s) left by a core that stopped without closing them` });
     for (const report of this.effective.tamperReports()) this.integrityFailed(report);
     if (this.mode === 'service') this.watchIntegrity();
   }
@@ -204,7 +213,7 @@ export class Core implements SessionServices {
       const value = this.secrets.get(serverSecretId(name, envName));
       if (value === undefined) throw new Error(`the secret ${envName} of "${name}" is missing from Airlock's secret store`);
       return value;
-    });
+    }, this.children);
   }
 
   sessionEvent(session: HostSession, event: 'session-opened' | 'session-closed' | 'upstream-exited' | 'protocol-error', detail?: string): void {

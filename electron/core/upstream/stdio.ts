@@ -41,6 +41,8 @@ export class StdioUpstream implements Upstream {
     private readonly handlers: UpstreamHandlers,
     private readonly defaultCwd: string = process.cwd(),
     private readonly secret?: SecretResolver,
+    /** Where the running process groups are noted, so a core that crashed can have them reaped. */
+    private readonly registry?: { add(pid: number, command: string): void; remove(pid: number): void },
   ) {}
 
   get pid(): number | undefined {
@@ -75,7 +77,10 @@ export class StdioUpstream implements Upstream {
       /* EPIPE when the child dies first; the exit event reports it. */
     });
     return new Promise((resolve) => {
-      child.once('spawn', () => resolve());
+      child.once('spawn', () => {
+        if (child.pid !== undefined) this.registry?.add(child.pid, this.spec.command);
+        resolve();
+      });
       child.once('error', (error) => {
         this.finish({ code: null, signal: null, reason: `could not start ${this.spec.command}: ${error.message}` });
         resolve();
@@ -86,6 +91,7 @@ export class StdioUpstream implements Upstream {
 
   private finish(exit: UpstreamExit): void {
     if (this.exited) return;
+    if (this.child?.pid !== undefined) this.registry?.remove(this.child.pid);
     this.exited = this.killReason ? { ...exit, reason: exit.reason ?? this.killReason } : exit;
     // The leader is gone; anything it left behind in its group goes too.
     this.signalTree('SIGKILL');
