@@ -131,6 +131,20 @@ describe('stopping Airlock', () => {
   });
 });
 
+describe('stopping Airlock right after a host left', () => {
+  it('does not exit while that host's server is still shutting down', async () => {
+    t = await startCore({ servers: { faulty: fixtureServer('faulty.mjs', ['--with-helper']) } });
+    t.core.addRule({ server: 'faulty', tool: 'pid', action: 'allow', source: 'test' });
+    const host = await connectHost(t.home, 'faulty');
+    const { pid } = await serverPids(host);
+    await host.close();
+    await waitFor(async () => (await t!.api.call('servers', {}))[0]!.sessions === 0, { message: 'the session to end' });
+    await t.stop();
+    t = undefined;
+    expect(pidsInGroup(pid)).toEqual([]);
+  });
+});
+
 describe('after Airlock was killed outright', () => {
   it('reaps the servers a killed core left behind when it starts again', async () => {
     const home = makeHome();

@@ -105,6 +105,8 @@ export class Core implements SessionServices {
   readonly retryGrants = new RetryGrants();
   readonly api: CoreApi;
   private readonly sessions = new Set<HostSession>();
+  /** Sessions whose host left while their server is still shutting down. */
+  private readonly stopping = new Set<HostSession>();
   /** Remote servers: upstreams over HTTP, Airlock's OAuth logins, their authority and revocation. */
   readonly remote: RemoteService;
   /** Work that outlives the command that started it (token revocation at an AS); stop() waits for it. */
@@ -222,6 +224,12 @@ export class Core implements SessionServices {
 
   sessionEnded(session: HostSession): void {
     this.sessions.delete(session);
+    // Its server may still be stopping gracefully; Airlock must not exit before it is gone.
+    const stopped = session.whenStopped;
+    if (stopped) {
+      this.stopping.add(session);
+      void stopped.finally(() => this.stopping.delete(session));
+    }
     this.emitServers();
   }
 
@@ -742,7 +750,10 @@ export class Core implements SessionServices {
     const sessions = [...this.sessions];
     // Servers that do not exit when their input closes would outlive Airlock in their own process
     // groups: wait until every tree is gone (a short grace each step, then KILL).
-    await Promise.all(sessions.map((session) => session.close(STOP_GRACE_MS)));
+    const closing = sessions.map((session) => session.close(STOP_GRACE_MS));
+    const lingering = [...this.stopping];
+    for (const session of lingering) session.killServer('Airlock is stopping');
+    await Promise.all([...closing, ...lingering.map((session) => session.whenStopped)]);
     await Promise.allSettled([...this.background]);
     if (this.mode === 'service') this.record({ type: 'event', event: 'core-stopped' });
     await this.history.close();

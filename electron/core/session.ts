@@ -409,6 +409,16 @@ export class HostSession {
     return ids;
   }
 
+  /** Settles once a closed session's server process tree is gone (undefined while open). */
+  get whenStopped(): Promise<void> | undefined {
+    return this.stopped;
+  }
+
+  /** Cuts a graceful stop short: the server's process tree is killed now. */
+  killServer(reason: string): void {
+    this.upstream?.kill(reason);
+  }
+
   /**
    * The host went away (or Airlock is stopping): withdraw its cards, stop its server. The promise
    * settles once the server's whole process tree is gone.
