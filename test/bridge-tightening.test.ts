@@ -132,7 +132,7 @@ describe('stopping Airlock', () => {
 });
 
 describe('stopping Airlock right after a host left', () => {
-  it('does not exit while that host's server is still shutting down', async () => {
+  it("does not exit while that host's server is still shutting down", async () => {
     t = await startCore({ servers: { faulty: fixtureServer('faulty.mjs', ['--with-helper']) } });
     t.core.addRule({ server: 'faulty', tool: 'pid', action: 'allow', source: 'test' });
     const host = await connectHost(t.home, 'faulty');
