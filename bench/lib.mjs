@@ -39,7 +39,8 @@ export function run(args, home) {
 
 /** Starts `airlock serve` and connects to its contract over the WebSocket, as the window does. */
 export async function serve(home) {
-  const child = spawn(process.execPath, [AIRLOCK, 'serve', '--no-open'], { env: { ...process.env, AIRLOCK_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = process.env.BENCH_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, AIRLOCK, 'serve', '--no-open'], { env: { ...process.env, AIRLOCK_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));

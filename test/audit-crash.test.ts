@@ -1,8 +1,8 @@
 /**
  * Crash safety of the audit log: a real process logs at full speed (8 concurrent "hosts", each
- * waiting for its record to be durable before it is acknowledged, as the core does before
- * answering a host) and is killed with SIGKILL at a random moment, again and again on the same
- * log. After every kill the chain must verify and every acknowledged record must be there; a
+ * writing a call's decision and its result and acknowledging both once the decision is durable,
+ * as the core does before answering a host) and is killed with SIGKILL at a random moment, again
+ * and again on the same log. After every kill the chain must verify and every acknowledged record must be there; a
  * torn last line is quarantined (kept, reported), never silently dropped.
  */
 import { spawn } from 'node:child_process';
@@ -40,9 +40,11 @@ async function host(k) {
       params: { path: '/tmp/' + id, content: 'x'.repeat(n % 300) }, request: '0'.repeat(64),
       decision: 'allow', decidedBy: 'rule',
     });
+    const result = log.append({ type: 'result', call: id, server: 'filesystem', target: 'write_file', outcome: 'result', durationMs: 1 }, { sync: 'soon' });
+    result.durable.catch(() => {});
     await durable;
     // stdout to a pipe is synchronous on Linux: once this returns, the parent has the ack.
-    process.stdout.write(record.seq + ' ' + id + '\\n');
+    process.stdout.write(record.seq + ' ' + result.record.seq + ' ' + id + '\\n');
   }
 }
 process.stdout.write('ready\\n');
@@ -56,10 +58,13 @@ beforeAll(async () => {
 });
 afterAll(() => cleanupHomes());
 
-function runAndKill(dir: string, run: number, killAfterMs: number): Promise<{ acked: Map<string, number>; stderr: string }> {
+/** Acknowledged calls by id: the seq of the decision and of the result. */
+type Acked = Map<string, [number, number]>;
+
+function runAndKill(dir: string, run: number, killAfterMs: number): Promise<{ acked: Acked; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childFile, dir, `r${run}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map<string, number>();
+    const acked: Acked = new Map();
     let buffer = '';
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
@@ -72,8 +77,8 @@ function runAndKill(dir: string, run: number, killAfterMs: number): Promise<{ ac
           timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
           continue;
         }
-        const [seq, id] = line.split(' ');
-        acked.set(id!, Number(seq));
+        const [seq, resultSeq, id] = line.split(' ');
+        acked.set(id!, [Number(seq), Number(resultSeq)]);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -89,7 +94,7 @@ function runAndKill(dir: string, run: number, killAfterMs: number): Promise<{ ac
 describe('kill -9 during heavy logging', () => {
   it(`loses no acknowledged record and keeps the chain verifiable over ${RUNS} kills`, async () => {
     const dir = path.join(tempDir(), 'audit');
-    const allAcked = new Map<string, number>();
+    const allAcked: Acked = new Map();
     let tornTails = 0;
     for (let run = 0; run < RUNS; run++) {
       const { acked } = await runAndKill(dir, run, 20 + Math.floor(Math.random() * 400));
@@ -100,8 +105,10 @@ describe('kill -9 during heavy logging', () => {
       expect(verified.ok).toBe(true);
       if (verified.tornTail) tornTails++;
 
-      const present = new Map(readAllRecords(dir).flatMap((r) => (r.type === 'call' ? [[r.call, r.seq] as const] : [])));
-      const missing = [...allAcked].filter(([id, seq]) => present.get(id) !== seq);
+      const records = readAllRecords(dir);
+      const decisions = new Map(records.flatMap((r) => (r.type === 'call' ? [[r.call, r.seq] as const] : [])));
+      const results = new Map(records.flatMap((r) => (r.type === 'result' ? [[r.call, r.seq] as const] : [])));
+      const missing = [...allAcked].filter(([id, [seq, resultSeq]]) => decisions.get(id) !== seq || results.get(id) !== resultSeq);
       expect(missing, `run ${run}: acknowledged but missing`).toEqual([]);
     }
     expect(allAcked.size).toBeGreaterThan(RUNS * 10);
@@ -130,4 +137,24 @@ describe('kill -9 during heavy logging', () => {
     expect(Number(db.get('SELECT count(*) AS n FROM calls')!.n)).toBe(calls);
     index.close();
   }, 240_000);
+});
+
+describe('records that wait for company', () => {
+  it('are flushed on their own when no other record comes, and while other flushes run', async () => {
+    const dir = path.join(tempDir(), 'audit');
+    const log = new AuditLog(dir);
+    log.open();
+    const entry = (id: string) => ({ type: 'result' as const, call: id, server: 'filesystem', target: 'write_file', outcome: 'result' as const, durationMs: 1 });
+    await log.append(entry('alone'), { sync: 'soon' }).durable;
+    // Interleaved with records that flush at once, as a busy core writes them.
+    const all: Array<Promise<void>> = [];
+    for (let i = 0; i < 200; i++) {
+      all.push(log.append(entry(`soon-${i}`), { sync: 'soon' }).durable);
+      if (i % 3 === 0) all.push(log.append(entry(`now-${i}`)).durable);
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(all);
+    await log.close();
+    expect(verifyAuditLog(dir).ok).toBe(true);
+  });
 });

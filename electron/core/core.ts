@@ -33,7 +33,7 @@ import { acquireCoreLock } from './lock';
 import { pathsFor, type AirlockPaths } from './paths';
 import * as refusals from './refusals';
 import { ensurePrivateDir } from './secure-fs';
-import { HostSession, type Downstream, type GateResult, type SessionServices } from './session';
+import { HostSession, type Downstream, type ForwardedCall, type GateResult, type SessionServices } from './session';
 import { SettingsStore } from './settings';
 import { Integrity, type TamperReport } from './integrity';
 import { EffectiveSettings } from './effective-settings';
@@ -75,8 +75,6 @@ export interface CoreOptions {
   /** Opens a validated authorization URL for a login started in the window (desktop: the system browser). */
   openExternal?: (url: URL) => Promise<void> | void;
 }
-
-type ForwardedCall = { id: string; target: string; method: GatedMethod };
 
 /**
  * The Airlock core: settings, sessions, the gate, the approval queue and the audit log. It runs
@@ -310,15 +308,21 @@ export class Core implements SessionServices {
     };
   }
 
-  /** Records the decision (synchronously on disk) and releases the frozen bytes. */
+  /**
+   * Writes the decision and releases the frozen bytes at once; the decision's fdatasync runs while
+   * the server works, and `completeCall` waits for it before the host hears the answer.
+   */
   private allow(described: DescribedCall, request: JsonRpcRequest, by: DecidedBy, note?: string): Promise<GateResult> | GateResult {
+    let recorded: Promise<void>;
     try {
-      this.audit.append(this.callEntry(described, 'allow', by, note), { sync: 'soon' });
+      recorded = this.audit.append(this.callEntry(described, 'allow', by, note)).durable;
     } catch (error) {
       if (error instanceof AuditUnavailable) return this.refusal(described, request, refusals.auditUnavailable(error.message));
       throw error;
     }
-    return { kind: 'forward', callId: described.item.id, wire: described.wire, target: described.item.target };
+    // A call cancelled before its answer never waits on this; its failure still shows as the log's problem.
+    recorded.catch(() => {});
+    return { kind: 'forward', callId: described.item.id, wire: described.wire, target: described.item.target, recorded };
   }
 
   /** Records a refusal durably, then builds the answer the host gets. */
@@ -425,6 +429,12 @@ export class Core implements SessionServices {
     this.record({ type: 'event', event: 'retry-granted', server: item.server, by: 'person', detail: `${item.method} ${item.target} (call ${item.id})` });
   }
 
+  /**
+   * Records the result, then hands back what the host may see. The answer leaves only once the
+   * decision is on stable storage and the result line is in the file (so a crash of Airlock
+   * loses neither); the result is flushed with the next call's decision, or within
+   * SYNC_SOON_MS, off the answer's path.
+   */
   async completeCall(session: HostSession, call: ForwardedCall, response: JsonRpcResponse, durationMs: number, bytes: number): Promise<JsonRpcResponse> {
     const result = response.result;
     const outcome: Outcome = response.error ? 'rpc-error' : result?.isError === true ? 'tool-error' : 'result';
@@ -438,8 +448,10 @@ export class Core implements SessionServices {
         durationMs,
         bytes,
         ...(response.error ? { errorCode: response.error.code, summary: redactText(response.error.message.slice(0, 300)) } : summarise(result)),
-      });
-      await durable;
+      }, { sync: 'soon' });
+      // A failed flush turns into the log's problem (banner, later calls refused), not an unhandled rejection.
+      durable.catch(() => {});
+      await call.recorded;
       return response;
     } catch (error) {
       if (!(error instanceof AuditUnavailable)) throw error;

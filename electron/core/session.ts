@@ -30,7 +30,7 @@ export interface Downstream {
 
 /** What the gate decided for a gated request. */
 export type GateResult =
-  | { kind: 'forward'; callId: string; wire: string; target: string }
+  | { kind: 'forward'; callId: string; wire: string; target: string; recorded: Promise<void> }
   | { kind: 'answer'; response: JsonRpcResponse };
 
 interface Forwarded {
@@ -39,7 +39,15 @@ interface Forwarded {
   startedAt: number;
   /** The request asked for a later page (so its answer is not the whole list). */
   paged?: boolean;
-  call?: { id: string; target: string; method: GatedMethod };
+  call?: ForwardedCall;
+}
+
+/** A gated call on its way to the server; `recorded` settles once its decision is on stable storage. */
+export interface ForwardedCall {
+  id: string;
+  target: string;
+  method: GatedMethod;
+  recorded: Promise<void>;
 }
 
 interface Held {
@@ -55,8 +63,8 @@ type Outstanding = Forwarded | Held;
 export interface SessionServices {
   createUpstream(server: ServerRecord, handlers: UpstreamHandlers): Upstream;
   gate(session: HostSession, request: JsonRpcRequest, method: GatedMethod, onHeld: (callId: string) => void): Promise<GateResult>;
-  completeCall(session: HostSession, call: NonNullable<Forwarded['call']>, response: JsonRpcResponse, durationMs: number, bytes: number): Promise<JsonRpcResponse>;
-  abandonCall(session: HostSession, call: NonNullable<Forwarded['call']>, outcome: 'cancelled' | 'upstream-failed', detail: string, durationMs: number): void;
+  completeCall(session: HostSession, call: ForwardedCall, response: JsonRpcResponse, durationMs: number, bytes: number): Promise<JsonRpcResponse>;
+  abandonCall(session: HostSession, call: ForwardedCall, outcome: 'cancelled' | 'upstream-failed', detail: string, durationMs: number): void;
   withdraw(callId: string, reason: 'host-cancelled' | 'host-gone' | 'upstream-failed'): void;
   /** Pins and filters what a server says about itself (initialize, lists) before the host sees it. */
   inspectResponse(session: HostSession, method: string, response: JsonRpcResponse, paged: boolean): Promise<JsonRpcResponse>;
@@ -193,7 +201,7 @@ export class HostSession {
           phase: 'forwarded',
           method,
           startedAt: Date.now(),
-          call: { id: result.callId, target: result.target, method },
+          call: { id: result.callId, target: result.target, method, recorded: result.recorded },
         });
         this.sendUpstreamWire(request, `${result.wire}\n`);
       })

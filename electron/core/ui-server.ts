@@ -123,14 +123,26 @@ export async function startUiServer(core: Core, options: UiServerOptions = {}): 
 }
 
 /**
- * Core events go to every connected window. Events raised in one turn of the event loop travel as
- * one frame, built once for all clients (audit records reuse the JSON they were logged as): under
- * load that is one write per client instead of several per call.
+ * How long audit records (the History screen's live tail) wait for company before they are sent.
+ * Everything else, a card to decide on above all, leaves at the end of the turn it was raised in.
+ */
+const AUDIT_BATCH_MS = 50;
+
+/**
+ * Core events go to every connected window, batched into frames built once for all clients
+ * (audit records reuse the JSON they were logged as). Under load, sending a frame per call cost
+ * the window and the core more CPU than the calls themselves; records gathered over a few
+ * frames of the screen's refresh cost one write.
  */
 function eventBroadcaster(core: Core): { add(ws: WebSocket): void; close(): void } {
   const clients = new Set<WebSocket>();
   let queued: Array<{ event: string; payload: unknown }> = [];
+  let immediate: NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
+    clearImmediate(immediate);
+    clearTimeout(timer);
+    immediate = timer = undefined;
     const events = queued;
     queued = [];
     const parts = events.map(({ event, payload }) => {
@@ -141,7 +153,10 @@ function eventBroadcaster(core: Core): { add(ws: WebSocket): void; close(): void
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(frame);
   };
   const unsubscribe = core.events.onAny((event, payload) => {
-    if (clients.size > 0 && queued.push({ event, payload }) === 1) setImmediate(flush);
+    if (clients.size === 0) return;
+    queued.push({ event, payload });
+    if (event !== 'audit') immediate ??= setImmediate(flush);
+    else if (!immediate && !timer) timer = setTimeout(flush, AUDIT_BATCH_MS).unref();
   });
   return {
     add(ws) {
@@ -149,7 +164,11 @@ function eventBroadcaster(core: Core): { add(ws: WebSocket): void; close(): void
       ws.on('close', () => clients.delete(ws));
       ws.on('error', () => clients.delete(ws));
     },
-    close: unsubscribe,
+    close() {
+      unsubscribe();
+      clearImmediate(immediate);
+      clearTimeout(timer);
+    },
   };
 }
 

@@ -7,11 +7,11 @@ import { firstLine, lastLine, listSegments, segmentPath, splitLines } from './se
 
 export class AuditUnavailable extends Error {}
 
+/** How long a record appended with `sync: 'soon'` may wait for a flush to share. */
+const SYNC_SOON_MS = 10;
+
 /** The JSON each appended record was written as, so whoever forwards it (the window) need not serialise it again. */
 export const serializedRecords = new WeakMap<AuditRecord, string>();
-
-/** How long a record appended with `sync: 'soon'` may wait for a shared fsync. */
-const SYNC_SOON_MS = 25;
 
 export interface AuditLogOptions {
   /** Start a new segment once the current one would grow past this (default 64 MiB). */
@@ -44,6 +44,8 @@ export interface RecoveryNote {
 
 interface Waiter {
   seq: number;
+  /** Starts a flush of its own if none covers it; a 'soon' waiter rides on the next one. */
+  urgent: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -52,7 +54,8 @@ interface Waiter {
  * The append-only, hash-chained audit log. Each append is written to the file synchronously —
  * so a record exists before the call it describes is forwarded, and survives the process being
  * killed — and is made durable by a group commit: one fdatasync covers every record written
- * while the previous one ran. Whoever answers a host waits for `durable` first.
+ * while the previous one ran. The core answers a host only once the call's decision is durable
+ * and its result is written (see `Core.completeCall`).
  */
 export class AuditLog {
   private fd: number | undefined;
@@ -238,9 +241,9 @@ export class AuditLog {
   }
 
   /**
-   * `sync: 'soon'` writes at once but lets the fsync wait up to SYNC_SOON_MS for company: a decision
-   * record followed quickly by its result (which is synced before the host hears back) then costs
-   * no fsync of its own, while a long-running call's decision is still durable within milliseconds.
+   * Writes the record at once. Its fdatasync starts at once (`sync: 'now'`, the default) or rides
+   * on the next flush anyone starts, at the latest after SYNC_SOON_MS (`sync: 'soon'`): a call's
+   * result then shares the flush of the next call's decision instead of costing one of its own.
    */
   append(entry: AuditEntry, options: { sync?: 'now' | 'soon' } = {}): AppendResult {
     const now = this.now();
@@ -280,14 +283,21 @@ export class AuditLog {
   private durableSoon(seq: number): Promise<void> {
     if (this.syncedSeq >= seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiters.push({ seq, resolve, reject });
-      if (this.soonTimer) return;
-      this.soonTimer = setTimeout(() => {
-        this.soonTimer = undefined;
-        if (this.waiters.length > 0) this.scheduleSync();
-      }, SYNC_SOON_MS);
-      this.soonTimer.unref();
+      this.waiters.push({ seq, urgent: false, resolve, reject });
+      this.armSoonTimer();
     });
+  }
+
+  private armSoonTimer(): void {
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      if (this.waiters.length === 0) return;
+      // A flush is running: the waiters it does not cover get another turn of the timer.
+      if (this.syncing) this.armSoonTimer();
+      else this.scheduleSync();
+    }, SYNC_SOON_MS);
+    this.soonTimer.unref();
   }
 
   /** Writes all bytes or none: a failed write is cut back so no half record stays in the chain. */
@@ -312,7 +322,7 @@ export class AuditLog {
   private durableThrough(seq: number): Promise<void> {
     if (this.syncedSeq >= seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiters.push({ seq, resolve, reject });
+      this.waiters.push({ seq, urgent: true, resolve, reject });
       this.scheduleSync();
     });
   }
@@ -337,7 +347,8 @@ export class AuditLog {
         this.syncedSeq = Math.max(this.syncedSeq, target);
         this.resolveWaiters();
       }
-      if (this.waiters.length > 0) this.scheduleSync();
+      if (this.waiters.some((w) => w.urgent)) this.scheduleSync();
+      else if (this.waiters.length > 0) this.armSoonTimer();
     });
   }
 
