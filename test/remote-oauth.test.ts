@@ -17,7 +17,7 @@ interface AuthServer {
 }
 interface Protected {
   url: string;
-  state: { authorization: string[]; notes: string[] };
+  state: { authorization: string[]; notes: string[]; refused: number[] };
   close(): Promise<void>;
 }
 
@@ -118,11 +118,12 @@ describe('OAuth: Airlock is the client of a protected remote server', () => {
     expect(filesContaining(t!.home, [tokens.access_token, tokens.refresh_token!, tokens.id_token ?? ''])).toEqual([]);
   });
 
-  it('refreshes an expired access token without the person, and warns when the token expires within the hold budget', async () => {
+  it('refreshes an expiring access token before sending, without the person, and warns when it expires within the hold budget', async () => {
     await setup({ accessTokenTtl: 2, holdBudgetMs: 30_000 });
     await loginFromWindow();
     expect(authority().warnings.join('\n')).toContain('within the hold budget');
     const first = storedTokens();
+    const refusedAtLogin = mcp!.state.refused.length;
     await new Promise((r) => setTimeout(r, 2500)); // let the access token expire at the server
     const host = await connectHost(t!.home, 'remote');
     try {
@@ -133,6 +134,8 @@ describe('OAuth: Airlock is the client of a protected remote server', () => {
     } finally {
       await host.close();
     }
+    // The expired token never reached the server: it was replaced before the first request.
+    expect(mcp!.state.refused.slice(refusedAtLogin)).toEqual([]);
     const second = storedTokens();
     expect(second.access_token).not.toBe(first.access_token);
     expect(second.refresh_token).not.toBe(first.refresh_token); // rotated by the AS

@@ -74,7 +74,7 @@ export function remoteAuthority(server: string, spec: HttpServerSpec, store: OAu
   if (expiresMs !== undefined && expiresMs - now < holdBudgetMs) {
     const when = expiresMs <= now ? `expired at ${clock(expiresMs)}` : `expires at ${clock(expiresMs)}, within the hold budget`;
     authority.warnings.push(
-      tokens.refresh_token ? `The token ${when}; Airlock refreshes it when the server refuses it.` : `The token ${when} and there is no refresh token: the call may fail and need a new login.`,
+      tokens.refresh_token ? `The token ${when}; Airlock refreshes it before the call is sent.` : `The token ${when} and there is no refresh token: the call may fail and need a new login.`,
     );
   }
   return authority;

@@ -96,7 +96,7 @@ export async function runLogin(input: LoginInput): Promise<LoginSummary> {
     }
     if (!params.code) throw new OAuthFlowError('the sign-in came back without an authorization code');
     await auth(provider, { serverUrl: input.spec.url, authorizationCode: params.code, ...(challenge.resourceMetadataUrl ? { resourceMetadataUrl: challenge.resourceMetadataUrl } : {}), fetchFn });
-    const tokens = provider.tokens()!;
+    const tokens = provider.currentTokens()!;
     const account = accountOf(tokens);
     input.store.updateMeta(input.server, (m) => {
       delete m.loginNeeded;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { LoginRequired } from './errors';
 import type { OAuthStore } from './token-store';
 import { checkBrowserUrl, type EgressPolicy } from './url-policy';
@@ -14,6 +15,18 @@ export interface ProviderOptions {
   clientId?: string;
   /** An HTTPS URL of a client ID metadata document, used when the AS supports CIMD. */
   clientMetadataUrl?: string;
+  /** A session's server and guarded fetch: with them it refreshes a token before it expires. */
+  refresh?: { serverUrl: URL; fetch: FetchLike };
+}
+
+/** Refresh this long before expiry (or in the last quarter of a shorter-lived token's life). */
+const REFRESH_AHEAD_MS = 60_000;
+
+/** When a stored token should be replaced before it is sent, or undefined when its lifetime is unknown. */
+export function refreshDueAt(obtainedAt: number, expiresInSeconds: number | undefined): number | undefined {
+  if (expiresInSeconds === undefined) return undefined;
+  const lifetime = expiresInSeconds * 1000;
+  return obtainedAt + lifetime - Math.min(REFRESH_AHEAD_MS, lifetime / 4);
 }
 
 /** Placeholder redirect for sessions: they never redirect, but a defined URL keeps the SDK on the interactive (refresh) path. */
@@ -34,6 +47,7 @@ export class AirlockOAuthProvider implements OAuthClientProvider {
   private loginTokens: OAuthTokens | undefined;
   private discovery: OAuthDiscoveryState | undefined;
   private readonly stateValue = randomBytes(32).toString('base64url');
+  private refreshing: Promise<void> | undefined;
   /** Set by the upstream's fetch when a 403 insufficient_scope comes back, before the SDK reacts to it. */
   pendingStepUp: string | undefined;
   readonly clientMetadataUrl?: string;
@@ -88,10 +102,57 @@ export class AirlockOAuthProvider implements OAuthClientProvider {
     this.options.store.saveClient(this.options.server, issuer, info);
   }
 
-  tokens(): OAuthTokens | undefined {
+  /** What a request would carry now, without refreshing (the login's result, or the stored tokens). */
+  currentTokens(): OAuthTokens | undefined {
     if (this.mode === 'login') return this.loginTokens;
     const issuer = this.issuer;
     return issuer ? this.options.store.tokens(this.options.server, issuer)?.tokens : undefined;
+  }
+
+  /**
+   * The tokens for the next request. A session whose token is about to expire refreshes it first,
+   * so the server never sees an expired token and the call does not pay a 401 round trip. Any
+   * failure leaves the old tokens: the server's 401 then takes the usual path (refresh, or login).
+   */
+  async tokens(): Promise<OAuthTokens | undefined> {
+    const refresh = this.options.refresh;
+    if (this.mode === 'session' && refresh && this.refreshDue()) {
+      this.refreshing ??= auth(this.refreshView(), { serverUrl: refresh.serverUrl, fetchFn: refresh.fetch })
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.refreshing = undefined));
+      await this.refreshing;
+    }
+    return this.currentTokens();
+  }
+
+  /** This provider as the SDK's refresh sees it: the tokens it is replacing come back at once. */
+  private refreshView(): OAuthClientProvider {
+    return {
+      redirectUrl: this.redirectUrl,
+      clientMetadata: this.clientMetadata,
+      state: () => this.state(),
+      clientInformation: () => this.clientInformation(),
+      saveClientInformation: (info) => this.saveClientInformation(info),
+      tokens: () => this.currentTokens(),
+      saveTokens: (tokens) => this.saveTokens(tokens),
+      redirectToAuthorization: (url) => this.redirectToAuthorization(url),
+      saveCodeVerifier: (verifier) => this.saveCodeVerifier(verifier),
+      codeVerifier: () => this.codeVerifier(),
+      invalidateCredentials: (scope) => this.invalidateCredentials(scope),
+      discoveryState: () => this.discoveryState(),
+      saveDiscoveryState: (state) => this.saveDiscoveryState(state),
+    };
+  }
+
+  private refreshDue(): boolean {
+    const issuer = this.issuer;
+    const stored = issuer ? this.options.store.tokens(this.options.server, issuer) : undefined;
+    if (!stored?.tokens.refresh_token) return false;
+    const due = refreshDueAt(stored.obtainedAt, stored.tokens.expires_in);
+    return due !== undefined && Date.now() >= due;
   }
 
   saveTokens(tokens: OAuthTokens): void {
@@ -142,7 +203,7 @@ export class AirlockOAuthProvider implements OAuthClientProvider {
         this.pendingStepUp = undefined;
         throw new LoginRequired(this.options.server, 'step-up', scope || undefined);
       }
-      if (!this.hasRefreshToken()) throw new LoginRequired(this.options.server, this.tokens() ? 'expired' : 'login');
+      if (!this.hasRefreshToken()) throw new LoginRequired(this.options.server, this.currentTokens() ? 'expired' : 'login');
     }
     return this.discovery ?? this.options.store.discovery(this.options.server);
   }

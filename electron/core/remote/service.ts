@@ -1,3 +1,4 @@
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { EventEntry } from '../../../shared/audit';
 import type { HttpServerSpec, RemoteAuthority, ServerRecord } from '../../../shared/types';
 import type { KeyProvider } from '../secret-store';
@@ -67,8 +68,11 @@ export class RemoteService {
     }
   }
 
-  private provider(record: ServerRecord, spec: HttpServerSpec): AirlockOAuthProvider {
-    return new AirlockOAuthProvider({ server: record.name, store: this.store, policy: policyFor(spec.url), ...spec.oauth }, 'session');
+  private provider(record: ServerRecord, spec: HttpServerSpec, fetch: FetchLike): AirlockOAuthProvider {
+    return new AirlockOAuthProvider(
+      { server: record.name, store: this.store, policy: policyFor(spec.url), ...spec.oauth, refresh: { serverUrl: new URL(spec.url), fetch } },
+      'session',
+    );
   }
 
   createUpstream(record: ServerRecord, handlers: UpstreamHandlers): Upstream {
@@ -76,17 +80,18 @@ export class RemoteService {
     const headers = this.headers(record);
     // A static Authorization header is the server's own scheme: then Airlock is not its OAuth client.
     const staticAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
-    const provider = staticAuth ? undefined : this.provider(record, spec);
+    const fetch = createGuardedFetch(policyFor(spec.url));
+    const provider = staticAuth ? undefined : this.provider(record, spec, fetch);
     return new HttpUpstream(
       {
         server: record.name,
         spec,
-        fetch: createGuardedFetch(policyFor(spec.url)),
+        fetch,
         headers,
         ...(provider ? { provider } : {}),
         onLoginRequired: (error) => this.loginRequired(error),
         secretsInUse: () => {
-          const tokens = provider?.tokens();
+          const tokens = provider?.currentTokens();
           return [tokens?.access_token, tokens?.refresh_token, ...Object.values(headers)].filter((s): s is string => typeof s === 'string');
         },
       },
