@@ -48,19 +48,24 @@ export function readJsonFile(file: string): unknown | undefined {
   }
 }
 
+/** Creates `file` (0600; fails if it exists) holding `contents`, fsynced before it is closed. */
+export function writeNewPrivateFileDurably(file: string, contents: Buffer | string): void {
+  const fd = fs.openSync(file, 'wx', PRIVATE_FILE_MODE);
+  try {
+    fs.writeFileSync(fd, contents);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Creates `file` with `contents` unless it already exists: the complete contents go to a temp file
  * (0600, fsynced) that is hard-linked into place, so two processes racing end up agreeing on one.
  */
 export function createFileOnce(file: string, contents: Buffer): void {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(temp, 'wx', PRIVATE_FILE_MODE);
-  try {
-    fs.writeSync(fd, contents);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeNewPrivateFileDurably(temp, contents);
   try {
     fs.linkSync(temp, file);
   } catch (error) {

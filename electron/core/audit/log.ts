@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GENESIS_HASH, type AuditEntry, type AuditRecord, type TrimmedRange } from '../../../shared/audit';
-import { ensurePrivateDir, fsyncDir, PRIVATE_FILE_MODE } from '../secure-fs';
+import { ensurePrivateDir, fsyncDir, PRIVATE_FILE_MODE, writeNewPrivateFileDurably } from '../secure-fs';
 import { recordHash } from './chain';
 import { firstLine, lastLine, listSegments, segmentPath, splitLines } from './segments';
 
@@ -125,13 +125,7 @@ export class AuditLog {
       ensurePrivateDir(quarantineDir);
       const quarantinedTo = path.join(quarantineDir, `${path.basename(last.file)}.torn-${Date.now()}`);
       // The fragment is kept (and made durable) before it is cut from the segment: never silently dropped.
-      const qfd = fs.openSync(quarantinedTo, 'wx', PRIVATE_FILE_MODE);
-      try {
-        fs.writeFileSync(qfd, tail);
-        fs.fsyncSync(qfd);
-      } finally {
-        fs.closeSync(qfd);
-      }
+      writeNewPrivateFileDurably(quarantinedTo, tail);
       const sfd = fs.openSync(last.file, 'r+');
       try {
         fs.ftruncateSync(sfd, content.length - tail.length);

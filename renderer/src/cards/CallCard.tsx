@@ -5,16 +5,11 @@ import { Countdown } from '../ui/Countdown';
 import { DefinitionDiffView } from '../ui/Diff';
 import { FindingList, HighlightedText } from '../ui/Findings';
 import { JsonTree } from '../ui/JsonTree';
+import { METHOD_LABEL } from '../ui/method-label';
 import { OperationLine } from '../ui/Operation';
 import { ResourceChips } from '../ui/Resources';
 import { Visible } from '../ui/Visible';
 import { HostLine, Kbd, RevokeButton, RevokeConfirm, Section } from './common';
-
-const METHOD_LABEL: Record<PendingCall['method'], string> = {
-  'tools/call': 'tool call',
-  'resources/read': 'resource read',
-  'prompts/get': 'prompt',
-};
 
 /** One held call: everything needed to decide, then the decision. */
 export function CallCard({ item }: { item: PendingCall }) {

@@ -3,6 +3,7 @@ import type { CallRecord, HistoryEntry, ResultRecord } from '../../../shared/his
 import { useAirlock } from '../state/store';
 import { AuthorityView } from '../ui/Authority';
 import { JsonTree } from '../ui/JsonTree';
+import { METHOD_LABEL } from '../ui/method-label';
 import { ResourceChips } from '../ui/Resources';
 import { formatDateTime } from '../ui/useNow';
 import { FoldedText, Visible } from '../ui/Visible';
@@ -12,15 +13,6 @@ import { DetailSection } from './DetailSection';
 import { DECIDED_BY_LABEL, OUTCOME_LABEL } from './filters';
 import { bytes, duration, outcomeTone } from './format';
 import { hasRedactions, maskableSecrets, secretKindInText } from './secrets';
-
-const METHOD_LABEL: Record<CallRecord['method'], string> = {
-  'tools/call': 'tool call',
-  'resources/read': 'resource read',
-  'prompts/get': 'prompt',
-  'sampling/createMessage': 'sampling request',
-  'elicitation/create': 'elicitation request',
-  'roots/list': 'roots request',
-};
 
 function Header({ entry }: { entry: HistoryEntry }) {
   const { call, outcome, intact } = entry;
